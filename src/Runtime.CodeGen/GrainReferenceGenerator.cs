@@ -229,13 +229,13 @@ public sealed class GrainReferenceGenerator : IIncrementalGenerator
             sb.AppendLine();
             sb.AppendLine($"        {m.Method.ReturnType.ToDisplayString(TypeFormat)} {declaring}.{Escape(m.Method.Name)}({parameters})");
             sb.AppendLine("        {");
-            sb.AppendLine($"            var request = new {requestName} {{ {inits} }};");
+            sb.AppendLine($"            var __request = new {requestName} {{ {inits} }};");
             sb.AppendLine(m.Kind switch
             {
-                ReturnKind.Task => "            return SendAsTask(request);",
-                ReturnKind.TaskOfT => "            return SendAsTask(request);",
-                ReturnKind.ValueTask => "            return SendAsValueTask(request);",
-                _ => "            return Send(request);",
+                ReturnKind.Task => "            return SendAsTask(__request);",
+                ReturnKind.TaskOfT => "            return SendAsTask(__request);",
+                ReturnKind.ValueTask => "            return SendAsValueTask(__request);",
+                _ => "            return Send(__request);",
             });
             sb.AppendLine("        }");
         }

@@ -1,0 +1,10 @@
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Keys;
+
+/// <summary>What an administrator asks for when creating a key.</summary>
+public sealed record ApiKeyDefinition(
+    string Name,
+    IReadOnlyList<LimitDefinition> Limits,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset? ExpiresAt);

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Silo.Grains.Keys;
+
+/// <summary>
+/// API keys look like <c>sk_</c> + a 12-character public key id + <c>_</c> + a 24-character secret + a
+/// 6-character checksum, all base62: <c>sk_4fJq9ZkT2mBx_Vb0...</c> (46 characters).
+/// </summary>
+/// <remarks>
+/// The secret has 24 × log2(62) ≈ 143 random bits. The checksum (CRC-32 of everything before it) lets the
+/// front end reject typos and random strings without a grain call; it is not a secret and proves nothing
+/// about authenticity. Only the SHA-256 of the secret is stored.
+/// </remarks>
+public static class ApiKeyFormat
+{
+    public const string Prefix = "sk_";
+    public const int KeyIdLength = 12;
+    public const int SecretLength = 24;
+    public const int ChecksumLength = 6;
+    public const int Length = 3 + KeyIdLength + 1 + SecretLength + ChecksumLength;
+
+    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private const int SeparatorIndex = 3 + KeyIdLength;
+    private const int SecretIndex = SeparatorIndex + 1;
+    private const int ChecksumIndex = SecretIndex + SecretLength;
+
+    /// <summary>
+    /// A new key id and key. Uses the OS cryptographic generator on purpose: a seeded <see cref="Random"/>
+    /// would make secrets predictable, so this is the one place randomness is not injected.
+    /// </summary>
+    public static (string KeyId, string Key) Generate()
+    {
+        var keyId = RandomNumberGenerator.GetString(Alphabet, KeyIdLength);
+        var secret = RandomNumberGenerator.GetString(Alphabet, SecretLength);
+        return (keyId, Compose(keyId, secret));
+    }
+
+    /// <summary>Builds the key string for a key id and secret, appending the checksum.</summary>
+    public static string Compose(string keyId, string secret)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(secret);
+        var body = Prefix + keyId + "_" + secret;
+        return body + EncodeChecksum(Crc32.Compute(body));
+    }
+
+    /// <summary>True when <paramref name="candidate"/> is shaped like a key and its checksum matches.</summary>
+    public static bool TryParse(ReadOnlySpan<char> candidate, out string keyId, out string secret)
+    {
+        keyId = string.Empty;
+        secret = string.Empty;
+        if (candidate.Length != Length || !candidate.StartsWith(Prefix, StringComparison.Ordinal) || candidate[SeparatorIndex] != '_')
+        {
+            return false;
+        }
+
+        for (var i = Prefix.Length; i < Length; i++)
+        {
+            if (i != SeparatorIndex && !char.IsAsciiLetterOrDigit(candidate[i]))
+            {
+                return false;
+            }
+        }
+
+        Span<char> expected = stackalloc char[ChecksumLength];
+        WriteChecksum(Crc32.Compute(candidate[..ChecksumIndex]), expected);
+        if (!candidate[ChecksumIndex..].SequenceEqual(expected))
+        {
+            return false;
+        }
+
+        keyId = candidate.Slice(Prefix.Length, KeyIdLength).ToString();
+        secret = candidate.Slice(SecretIndex, SecretLength).ToString();
+        return true;
+    }
+
+    /// <summary>True when <paramref name="keyId"/> is shaped like a key id (for admin routes).</summary>
+    public static bool IsKeyId(ReadOnlySpan<char> keyId)
+    {
+        if (keyId.Length != KeyIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in keyId)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The SHA-256 of a secret: the only form in which secrets are stored or sent to a grain.</summary>
+    public static byte[] HashSecret(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return SHA256.HashData(Encoding.ASCII.GetBytes(secret));
+    }
+
+    private static string EncodeChecksum(uint crc)
+    {
+        Span<char> chars = stackalloc char[ChecksumLength];
+        WriteChecksum(crc, chars);
+        return chars.ToString();
+    }
+
+    private static void WriteChecksum(uint crc, Span<char> destination)
+    {
+        ulong value = crc;
+        for (var i = ChecksumLength - 1; i >= 0; i--)
+        {
+            destination[i] = Alphabet[(int)(value % 62)];
+            value /= 62;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Silo.Grains.Keys;
+
+public enum ApiKeyStatus
+{
+    Active,
+    Revoked,
+}

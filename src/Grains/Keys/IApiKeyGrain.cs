@@ -1,0 +1,16 @@
+using Silo.Grains.Admission;
+
+namespace Silo.Grains.Keys;
+
+/// <summary>One API key (keyed by its public key id): its hashed secret, status, scopes and own limits.</summary>
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a new key; false when the key id is already taken.</summary>
+    Task<bool> InitializeAsync(string tenantId, ApiKeyDefinition definition, byte[] secretHash);
+
+    /// <summary>The key's details and current usage; null when no such key exists.</summary>
+    Task<ApiKeyInfo?> GetAsync();
+
+    /// <summary>Authenticates the secret hash and takes the cost from the key's and the tenant's limits.</summary>
+    Task<AdmissionResult> AdmitAsync(AdmissionRequest request);
+}

@@ -1,0 +1,8 @@
+namespace Silo.Grains.Tenants;
+
+public enum CreateKeyStatus
+{
+    Created,
+    TenantNotFound,
+    KeyIdTaken,
+}

@@ -1,0 +1,17 @@
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Tenants;
+
+/// <summary>The durable part of a tenant.</summary>
+public sealed class TenantState
+{
+    public string Name { get; set; } = string.Empty;
+
+    public TenantStatus Status { get; set; }
+
+    public IReadOnlyList<LimitDefinition> Limits { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public IReadOnlyList<string> KeyIds { get; set; } = [];
+}

@@ -1,0 +1,7 @@
+namespace Silo.Grains.Tenants;
+
+public enum TenantStatus
+{
+    Active,
+    Suspended,
+}
