@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Silo.Runtime.Activation;
 using Silo.Runtime.Hosting;
 using Silo.Runtime.Persistence;
@@ -9,51 +7,34 @@ using Silo.TestKit;
 
 namespace Silo.Runtime.Tests;
 
-/// <summary>A silo hosted in the test process on the real generic host, with a fake clock.</summary>
+/// <summary>An in-process silo with the runtime's test grains and a probe they report to.</summary>
 internal sealed class TestSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly InProcessSilo _silo;
 
-    private TestSilo(IHost host)
+    private TestSilo(InProcessSilo silo)
     {
-        _host = host;
+        _silo = silo;
     }
 
-    public FakeTimeProvider Time => (FakeTimeProvider)_host.Services.GetRequiredService<TimeProvider>();
+    public FakeTimeProvider Time => _silo.Time;
 
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _silo.Grains;
 
-    public GrainProbe Probe => _host.Services.GetRequiredService<GrainProbe>();
+    public GrainProbe Probe => _silo.Services.GetRequiredService<GrainProbe>();
 
-    public InMemoryGrainStorage Storage => (InMemoryGrainStorage)_host.Services.GetRequiredKeyedService<IGrainStorage>(PersistentStateAttribute.DefaultStorageName);
+    public InMemoryGrainStorage Storage => (InMemoryGrainStorage)_silo.Services.GetRequiredKeyedService<IGrainStorage>(PersistentStateAttribute.DefaultStorageName);
 
-    internal Catalog Catalog => _host.Services.GetRequiredService<Catalog>();
+    internal Catalog Catalog => _silo.Services.GetRequiredService<Catalog>();
 
-    public static async Task<TestSilo> StartAsync(Action<SiloRuntimeOptions>? configure = null)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider());
-        builder.Services.AddSingleton<GrainProbe>();
-        builder.AddSiloRuntime(silo => silo
-            .AddGrain<ICounterGrain, CounterGrain>()
-            .AddGrain<ITickerGrain, TickerGrain>()
-            .AddMemoryGrainStorage());
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
+    public static async Task<TestSilo> StartAsync(Action<SiloRuntimeOptions>? configure = null) =>
+        new(await InProcessSilo.StartAsync(
+            silo => silo
+                .AddGrain<ICounterGrain, CounterGrain>()
+                .AddGrain<ITickerGrain, TickerGrain>()
+                .AddMemoryGrainStorage(),
+            services => services.AddSingleton<GrainProbe>(),
+            configure));
 
-        var host = builder.Build();
-        await host.StartAsync().Bounded();
-        return new TestSilo(host);
-    }
-
-    public Task StopAsync() => _host.StopAsync().Bounded();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync().Bounded();
-        _host.Dispose();
-    }
+    public ValueTask DisposeAsync() => _silo.DisposeAsync();
 }

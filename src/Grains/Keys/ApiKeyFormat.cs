@@ -29,11 +29,11 @@ public static class ApiKeyFormat
     /// A new key id and key. Uses the OS cryptographic generator on purpose: a seeded <see cref="Random"/>
     /// would make secrets predictable, so this is the one place randomness is not injected.
     /// </summary>
-    public static (string KeyId, string Key) Generate()
+    public static (string KeyId, string Key, string Secret) Generate()
     {
         var keyId = RandomNumberGenerator.GetString(Alphabet, KeyIdLength);
         var secret = RandomNumberGenerator.GetString(Alphabet, SecretLength);
-        return (keyId, Compose(keyId, secret));
+        return (keyId, Compose(keyId, secret), secret);
     }
 
     /// <summary>Builds the key string for a key id and secret, appending the checksum.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Silo.Grains.RateLimiting;
 
 /// <summary>
@@ -7,5 +9,6 @@ namespace Silo.Grains.RateLimiting;
 public sealed record LimitDefinition(string Name, LimitAlgorithm Algorithm, long Limit, int WindowSeconds, long? Burst = null)
 {
     /// <summary>The most a single request may take from a bucket: its capacity.</summary>
+    [JsonIgnore]
     public long Capacity => Algorithm == LimitAlgorithm.TokenBucket ? Burst ?? Limit : Limit;
 }

@@ -1,17 +1,16 @@
-using System.Text.RegularExpressions;
 using Silo.Grains.LoadBalancing;
 
 namespace Silo.Grains.Services;
 
 /// <summary>Checks a service definition; returns field-named errors rather than throwing.</summary>
-public static partial class ServiceValidation
+public static class ServiceValidation
 {
     public const int MaxEndpoints = 64;
     public const int MaxWeight = 1000;
     public const int MaxTimeoutSeconds = 300;
 
-    /// <summary>Lowercase letters, digits and '-', 1-63 characters, starting with a letter or digit.</summary>
-    public static bool IsServiceId(string? id) => id is not null && IdPattern().IsMatch(id);
+    /// <summary>See <see cref="Identifiers.IsSlug"/>.</summary>
+    public static bool IsServiceId(string? id) => Identifiers.IsSlug(id);
 
     public static void Validate(ServiceDefinition definition, IDictionary<string, string> errors)
     {
@@ -19,7 +18,7 @@ public static partial class ServiceValidation
         ArgumentNullException.ThrowIfNull(errors);
         if (!IsServiceId(definition.Id))
         {
-            errors["id"] = "Required: 1-63 characters of lowercase letters, digits and '-', starting with a letter or digit.";
+            errors["id"] = "Required: " + Identifiers.Description;
         }
 
         if (definition.Endpoints is not { Count: > 0 })
@@ -115,7 +114,4 @@ public static partial class ServiceValidation
         string.IsNullOrEmpty(uri.UserInfo) &&
         string.IsNullOrEmpty(uri.Query) &&
         string.IsNullOrEmpty(uri.Fragment);
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex IdPattern();
 }

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Silo.Api.Auth;
+
+/// <summary>
+/// The admin bearer token: configured (<c>Admin:Token</c>), or generated at start-up outside Production.
+/// Compared in constant time over SHA-256 digests, so neither content nor length leaks through timing.
+/// </summary>
+public sealed class AdminToken
+{
+    /// <summary>The shortest configured token accepted.</summary>
+    public const int MinimumLength = 16;
+
+    private readonly byte[] _digest;
+
+    private AdminToken(string token, bool generated)
+    {
+        _digest = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        Generated = generated;
+        Value = generated ? token : null;
+    }
+
+    /// <summary>True when no token was configured and this one was made at start-up.</summary>
+    public bool Generated { get; }
+
+    /// <summary>The token itself, kept only when generated (so start-up can print it once).</summary>
+    public string? Value { get; }
+
+    public static AdminToken FromConfiguration(string? configured, bool isProduction)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            if (isProduction)
+            {
+                throw new InvalidOperationException(
+                    "Admin:Token is not set. In Production an admin token is required: set the Admin__Token environment variable (at least 16 characters).");
+            }
+
+            return new AdminToken(RandomNumberGenerator.GetHexString(32, lowercase: true), generated: true);
+        }
+
+        if (configured.Length < MinimumLength)
+        {
+            throw new InvalidOperationException($"Admin:Token must be at least {MinimumLength} characters long.");
+        }
+
+        return new AdminToken(configured, generated: false);
+    }
+
+    public bool Matches(string? presented)
+    {
+        if (presented is null)
+        {
+            return false;
+        }
+
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return CryptographicOperations.FixedTimeEquals(digest, _digest);
+    }
+}

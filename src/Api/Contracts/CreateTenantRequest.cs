@@ -1,0 +1,6 @@
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Api.Contracts;
+
+/// <summary>Body of <c>POST /admin/tenants</c>.</summary>
+public sealed record CreateTenantRequest(string? Id, string? Name, IReadOnlyList<LimitDefinition>? Limits);

@@ -1,0 +1,15 @@
+using Silo.Api.Auth;
+
+namespace Silo.Api.Endpoints;
+
+/// <summary>The admin API: every route under <c>/admin</c> requires the admin bearer token.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuthorizationFilter>();
+        admin.MapTenantEndpoints();
+        admin.MapKeyEndpoints();
+        admin.MapServiceEndpoints();
+    }
+}

@@ -1,0 +1,114 @@
+using Silo.Api.Contracts;
+using Silo.Api.Errors;
+using Silo.Api.Json;
+using Silo.Grains;
+using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
+using Silo.Grains.Tenants;
+using Silo.Runtime;
+
+namespace Silo.Api.Endpoints;
+
+/// <summary><c>/admin/tenants/{tenant}/keys</c> and <c>/admin/keys/{keyId}</c>.</summary>
+internal static partial class KeyEndpoints
+{
+    public const int MaxNameLength = 200;
+    public const int MaxScopes = 64;
+
+    public static void MapKeyEndpoints(this IEndpointRouteBuilder admin)
+    {
+        admin.MapPost("/tenants/{tenant}/keys", CreateAsync);
+        admin.MapGet("/keys/{keyId}", GetAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(string tenant, HttpRequest request, IGrainFactory grains, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateKeyRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!Identifiers.IsSlug(tenant))
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        var errors = Validate(body!, time);
+        if (errors.Count > 0)
+        {
+            return Problem.Validation(errors);
+        }
+
+        var definition = new ApiKeyDefinition(body!.Name ?? "default", body.Limits ?? [], body.Scopes ?? [], body.ExpiresAt);
+        var tenantGrain = grains.GetGrain<ITenantGrain>(tenant);
+
+        // A key id collision (12 random base62 characters) is practically impossible; retry once anyway.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var (keyId, key, secret) = ApiKeyFormat.Generate();
+            var status = await tenantGrain.CreateKeyAsync(keyId, definition, ApiKeyFormat.HashSecret(secret));
+            switch (status)
+            {
+                case CreateKeyStatus.TenantNotFound:
+                    return Problem.For(GatewayError.UnknownTenant);
+                case CreateKeyStatus.Created:
+                    var info = await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
+                    LogKeyCreated(loggers.CreateLogger("Silo.Api.Audit"), tenant, keyId);
+                    return TypedResults.Json(
+                            new CreateKeyResponse(keyId, key, tenant, info!.Name, info.Status, info.Limits, info.Scopes, info.CreatedAt, info.ExpiresAt),
+                            GatewayJson.Options,
+                            statusCode: StatusCodes.Status201Created)
+                        .WithLocation($"/admin/keys/{keyId}");
+            }
+        }
+
+        return Problem.For(GatewayError.AlreadyExists, "Could not allocate a key id; retry.");
+    }
+
+    private static async Task<IResult> GetAsync(string keyId, IGrainFactory grains)
+    {
+        var info = ApiKeyFormat.IsKeyId(keyId) ? await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync() : null;
+        return info is null
+            ? Problem.For(GatewayError.UnknownKey)
+            : TypedResults.Json(info, GatewayJson.Options);
+    }
+
+    private static Dictionary<string, string> Validate(CreateKeyRequest body, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (body.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength))
+        {
+            errors["name"] = $"1-{MaxNameLength} characters.";
+        }
+
+        LimitValidation.Validate(body.Limits, "limits", errors);
+        if (body.Scopes is { } scopes)
+        {
+            if (scopes.Count > MaxScopes)
+            {
+                errors["scopes"] = $"At most {MaxScopes} scopes are allowed.";
+            }
+            else
+            {
+                for (var i = 0; i < scopes.Count; i++)
+                {
+                    if (!Identifiers.IsSlug(scopes[i]))
+                    {
+                        errors[$"scopes[{i}]"] = "Must be a service id: " + Identifiers.Description;
+                    }
+                }
+            }
+        }
+
+        if (body.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        {
+            errors["expiresAt"] = "Must be in the future.";
+        }
+
+        return errors;
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Audit: key {KeyId} created for tenant {TenantId}")]
+    private static partial void LogKeyCreated(ILogger logger, string tenantId, string keyId);
+}

@@ -1,0 +1,58 @@
+using Silo.Api.Contracts;
+using Silo.Api.Errors;
+using Silo.Api.Json;
+using Silo.Api.Routing;
+using Silo.Grains.Services;
+using Silo.Runtime;
+
+namespace Silo.Api.Endpoints;
+
+/// <summary><c>/admin/services</c>: register and read downstream services.</summary>
+internal static class ServiceEndpoints
+{
+    public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
+    {
+        admin.MapPost("/services", CreateAsync);
+        admin.MapGet("/services/{service}", GetAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains, RoutingTable routes)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateServiceRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var definition = body!.ToDefinition();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        ServiceValidation.Validate(definition, errors);
+        if (ReservedPaths.IsReserved(definition.Id))
+        {
+            errors["id"] = $"'{definition.Id}' is reserved by the gateway ({string.Join(", ", ReservedPaths.All)}).";
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problem.Validation(errors);
+        }
+
+        var service = grains.GetGrain<IServiceGrain>(definition.Id);
+        if (!await service.CreateAsync(definition))
+        {
+            return Problem.For(GatewayError.AlreadyExists, $"Service '{definition.Id}' already exists.");
+        }
+
+        routes.Invalidate(definition.Id);
+        return TypedResults.Json(ServiceResponse.From((await service.GetAsync())!), GatewayJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation($"/admin/services/{definition.Id}");
+    }
+
+    private static async Task<IResult> GetAsync(string service, IGrainFactory grains)
+    {
+        var info = ServiceValidation.IsServiceId(service) ? await grains.GetGrain<IServiceGrain>(service).GetAsync() : null;
+        return info is null
+            ? Problem.For(GatewayError.UnknownService)
+            : TypedResults.Json(ServiceResponse.From(info), GatewayJson.Options);
+    }
+}

@@ -1,0 +1,65 @@
+namespace Silo.Api.Errors;
+
+/// <summary>Every way the gateway itself answers with an error. <see cref="GatewayErrors"/> maps each to one status.</summary>
+public enum GatewayError
+{
+    /// <summary>400: the request body is not valid JSON or has a value of the wrong type.</summary>
+    InvalidJson,
+
+    /// <summary>400: the body parsed but fields are invalid (the problem lists them).</summary>
+    ValidationFailed,
+
+    /// <summary>400: the request cost exceeds what any limit of the key or tenant can ever hold.</summary>
+    CostTooHigh,
+
+    /// <summary>401: no API key, a malformed one, an unknown one or a revoked one (one body for all).</summary>
+    InvalidApiKey,
+
+    /// <summary>401: the admin bearer token is missing or wrong.</summary>
+    AdminUnauthorized,
+
+    /// <summary>403: the key's expiry has passed.</summary>
+    KeyExpired,
+
+    /// <summary>403: the key may not call this service.</summary>
+    OutOfScope,
+
+    /// <summary>403: the key's tenant is suspended.</summary>
+    TenantSuspended,
+
+    /// <summary>404: no such service.</summary>
+    UnknownService,
+
+    /// <summary>404: no such tenant (admin API).</summary>
+    UnknownTenant,
+
+    /// <summary>404: no such key (admin API).</summary>
+    UnknownKey,
+
+    /// <summary>409: a resource with that id exists already.</summary>
+    AlreadyExists,
+
+    /// <summary>413: the body is larger than the endpoint accepts.</summary>
+    PayloadTooLarge,
+
+    /// <summary>415: the body is not JSON.</summary>
+    UnsupportedMediaType,
+
+    /// <summary>429: a rate limit has no room (with Retry-After).</summary>
+    RateLimited,
+
+    /// <summary>502: the downstream could not be reached or broke the exchange.</summary>
+    UpstreamFailed,
+
+    /// <summary>503: the service has no endpoint to send to.</summary>
+    NoHealthyEndpoint,
+
+    /// <summary>503: the grain that decides could not answer in time (overload, shutdown).</summary>
+    GatewayUnavailable,
+
+    /// <summary>504: the downstream did not answer within the service's timeout.</summary>
+    UpstreamTimeout,
+
+    /// <summary>500: a bug in the gateway; details are only in the log.</summary>
+    Internal,
+}

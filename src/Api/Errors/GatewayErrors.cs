@@ -1,0 +1,32 @@
+namespace Silo.Api.Errors;
+
+/// <summary>The one mapping from <see cref="GatewayError"/> to HTTP status, problem type and title.</summary>
+public static class GatewayErrors
+{
+    public static (int Status, string Type, string Title) Describe(GatewayError error) => error switch
+    {
+        GatewayError.InvalidJson => (StatusCodes.Status400BadRequest, "invalid-json", "The request body is not valid JSON for this endpoint."),
+        GatewayError.ValidationFailed => (StatusCodes.Status400BadRequest, "validation-failed", "One or more fields are invalid."),
+        GatewayError.CostTooHigh => (StatusCodes.Status400BadRequest, "cost-too-high", "The request cost exceeds the capacity of a limit."),
+        GatewayError.InvalidApiKey => (StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid API key is required."),
+        GatewayError.AdminUnauthorized => (StatusCodes.Status401Unauthorized, "admin-unauthorized", "A valid admin token is required."),
+        GatewayError.KeyExpired => (StatusCodes.Status403Forbidden, "key-expired", "The API key has expired."),
+        GatewayError.OutOfScope => (StatusCodes.Status403Forbidden, "out-of-scope", "The API key may not call this service."),
+        GatewayError.TenantSuspended => (StatusCodes.Status403Forbidden, "tenant-suspended", "The tenant is suspended."),
+        GatewayError.UnknownService => (StatusCodes.Status404NotFound, "unknown-service", "No such service."),
+        GatewayError.UnknownTenant => (StatusCodes.Status404NotFound, "unknown-tenant", "No such tenant."),
+        GatewayError.UnknownKey => (StatusCodes.Status404NotFound, "unknown-key", "No such key."),
+        GatewayError.AlreadyExists => (StatusCodes.Status409Conflict, "already-exists", "A resource with this id already exists."),
+        GatewayError.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large."),
+        GatewayError.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The request body must be application/json."),
+        GatewayError.RateLimited => (StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit exceeded."),
+        GatewayError.UpstreamFailed => (StatusCodes.Status502BadGateway, "upstream-failed", "The downstream service could not be reached."),
+        GatewayError.NoHealthyEndpoint => (StatusCodes.Status503ServiceUnavailable, "no-healthy-endpoint", "The service has no available endpoint."),
+        GatewayError.GatewayUnavailable => (StatusCodes.Status503ServiceUnavailable, "gateway-unavailable", "The gateway cannot decide right now; retry shortly."),
+        GatewayError.UpstreamTimeout => (StatusCodes.Status504GatewayTimeout, "upstream-timeout", "The downstream service did not answer in time."),
+        _ => (StatusCodes.Status500InternalServerError, "internal", "An unexpected error occurred."),
+    };
+
+    /// <summary>The problem type URI of an error.</summary>
+    public static string TypeUri(string type) => "urn:silo:problem:" + type;
+}

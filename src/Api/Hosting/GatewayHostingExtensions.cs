@@ -1,0 +1,75 @@
+using Silo.Api.Auth;
+using Silo.Api.Demo;
+using Silo.Api.Endpoints;
+using Silo.Api.Errors;
+using Silo.Api.Forwarding;
+using Silo.Api.Json;
+using Silo.Api.Routing;
+using Silo.Grains;
+using Silo.Runtime.Hosting;
+
+namespace Silo.Api.Hosting;
+
+/// <summary>Wiring of the front end; Program.cs stays a few lines.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>
+    /// Registers the front end. With no <c>Cluster:Redis</c> configured it hosts one silo in this process
+    /// (in-memory storage): the embedded default.
+    /// </summary>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        if (!string.IsNullOrWhiteSpace(configuration["Cluster:Redis"]))
+        {
+            throw new InvalidOperationException(
+                "Cluster:Redis is set, but cluster mode is not available in this version. Remove it to run the embedded single silo.");
+        }
+
+        builder.Services.AddSingleton(AdminToken.FromConfiguration(configuration["Admin:Token"], builder.Environment.IsProduction()));
+        builder.Services.TryAddSingletonTimeProvider();
+        builder.AddSiloRuntime(silo => silo.AddGatewayGrains().AddMemoryGrainStorage());
+
+        builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
+        builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddSingleton<HttpForwarder>();
+        builder.Services.AddSingleton<AdminAuthorizationFilter>();
+        if (IsDemoEnabled(configuration))
+        {
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Maps every route of the HTTP contract.</summary>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapAdminEndpoints();
+        app.MapCheckEndpoints();
+        if (IsDemoEnabled(app.Configuration))
+        {
+            app.MapDemoEcho();
+        }
+
+        app.MapProxyEndpoints();
+        return app;
+    }
+
+    private static bool IsDemoEnabled(IConfiguration configuration) => configuration.GetValue("Demo:Seed", defaultValue: false);
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Silo.Grains.LoadBalancing;
+using Silo.Grains.Services;
+
+namespace Silo.Grains.Tests.Services;
+
+public sealed class ServiceValidationTests
+{
+    [Theory]
+    [InlineData("orders", true)]
+    [InlineData("a", true)]
+    [InlineData("orders-v2", true)]
+    [InlineData("", false)]
+    [InlineData("-orders", false)]
+    [InlineData("Orders", false)]
+    [InlineData("or_ders", false)]
+    [InlineData("or/ders", false)]
+    public void ServiceIds(string id, bool valid) => Assert.Equal(valid, ServiceValidation.IsServiceId(id));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("https://api.internal/base", true)]
+    [InlineData("ftp://host", false)]
+    [InlineData("http://user:pw@host", false)]
+    [InlineData("http://host/?q=1", false)]
+    [InlineData("/relative", false)]
+    [InlineData("not a url", false)]
+    public void EndpointUrls(string url, bool valid)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        ServiceValidation.Validate(new ServiceDefinition("svc", [new EndpointDefinition(url)], LoadBalancingPolicy.RoundRobin, 10, null, null), errors);
+
+        Assert.Equal(valid, !errors.ContainsKey("endpoints[0].url"));
+    }
+
+    [Fact]
+    public void RoundRobin_VisitsEachEndpointEvenly()
+    {
+        var picker = new RoundRobinPicker();
+
+        var counts = Enumerable.Range(0, 10_000).Select(_ => picker.Next(3)).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.Equal([3333, 3333, 3334], counts.Values.Order());
+    }
+}
