@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Silo.TestKit;
+
+namespace Silo.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A real downstream: a Kestrel app on a free loopback port that echoes, fails, hangs, redirects or streams
+/// on request. Tests point services at <see cref="BaseUrl"/>.
+/// </summary>
+public sealed class Downstream : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Completed by a test to make <c>/break</c> abort its half-sent response.</summary>
+    public TaskCompletionSource BreakNow { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResetBreak() => BreakNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private int _requests;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref _requests);
+            return next(context);
+        });
+        app.Map("/echo/{**path}", EchoAsync);
+        app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.Map("/hang", async (HttpContext context) =>
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        app.Map("/redirect", () => Results.Redirect("http://127.0.0.1:1/elsewhere"));
+        app.Map("/download/{bytes:long}", async (HttpContext context, long bytes) =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            var chunk = new byte[64 * 1024];
+            for (long sent = 0; sent < bytes; sent += chunk.Length)
+            {
+                await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, bytes - sent)), context.RequestAborted);
+            }
+        });
+        app.Map("/break", async (HttpContext context) =>
+        {
+            context.Response.ContentLength = 1_000_000;
+            await context.Response.Body.WriteAsync(new byte[1000], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await BreakNow.Task.WaitAsync(context.RequestAborted);
+            context.Abort();
+        });
+        await app.StartAsync().Bounded();
+        _app = app;
+        BaseUrl = $"http://127.0.0.1:{port}";
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static async Task EchoAsync(HttpContext context)
+    {
+        long received = 0;
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            received += read;
+        }
+
+        context.Response.Headers["Connection-Test"] = "kept";
+        context.Response.Headers["X-Downstream"] = "yes";
+        await context.Response.WriteAsJsonAsync(new
+        {
+            method = context.Request.Method,
+            path = context.Request.Path.Value,
+            query = context.Request.QueryString.Value,
+            bodyBytes = received,
+            headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal),
+        }, JsonSerializerOptions.Web);
+    }
+}
