@@ -15,6 +15,7 @@ internal static class CheckEndpoints
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/check", CheckAsync);
+        app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options));
     }
 
     private static async Task<IResult> CheckAsync(HttpContext context, IGrainFactory grains)
@@ -27,31 +28,30 @@ internal static class CheckEndpoints
 
         var cost = body?.Cost ?? 1;
         var service = body?.Service;
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (cost is < 1 or > MaxCost)
+        if (cost is < 1 or > MaxCost || (service is not null && !ServiceValidation.IsServiceId(service)))
         {
-            errors["cost"] = $"Must be between 1 and {MaxCost}.";
-        }
+            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (cost is < 1 or > MaxCost)
+            {
+                errors["cost"] = $"Must be between 1 and {MaxCost}.";
+            }
 
-        if (service is not null && !ServiceValidation.IsServiceId(service))
-        {
-            errors["service"] = "Must be a service id: lowercase letters, digits and '-'.";
-        }
+            if (service is not null && !ServiceValidation.IsServiceId(service))
+            {
+                errors["service"] = "Must be a service id: lowercase letters, digits and '-'.";
+            }
 
-        if (errors.Count > 0)
-        {
             return Problem.Validation(errors);
         }
 
         var result = await Admission.AdmitAsync(grains, context.Request, cost, service);
         var d = result.Decision;
+        RateLimitHeaders.Apply(context.Response, result);
         if (result.IsAllowed)
         {
-            RateLimitHeaders.Apply(context.Response, result);
-            return TypedResults.Json(new CheckResponse(true, d.Limit, d.Remaining, d.ResetSeconds), GatewayJson.Options);
+            return TypedResults.Json(new CheckResponse(true, d.Limit, d.Remaining, d.ResetSeconds), GatewayJsonContext.Default.CheckResponse);
         }
 
-        RateLimitHeaders.Apply(context.Response, result);
         if (result.Status != Grains.Admission.AdmissionStatus.Limited)
         {
             return Problem.For(Admission.ErrorFor(result.Status));

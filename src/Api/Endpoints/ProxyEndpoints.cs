@@ -16,8 +16,15 @@ internal static class ProxyEndpoints
 
     private static async Task ProxyAsync(HttpContext context, string service, IGrainFactory grains, RoutingTable routes, HttpForwarder forwarder)
     {
-        // Reserved segments and malformed ids can never be services: answer without touching a grain.
-        if (ReservedPaths.IsReserved(service) || !ServiceValidation.IsServiceId(service))
+        // Reserved segments belong to the gateway and malformed ids can never be services: answer
+        // without touching a grain.
+        if (ReservedPaths.IsReserved(service))
+        {
+            await Problem.WriteAsync(context, GatewayError.RouteNotFound);
+            return;
+        }
+
+        if (!ServiceValidation.IsServiceId(service))
         {
             await Problem.WriteAsync(context, GatewayError.UnknownService);
             return;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Silo.Grains.Admission;
+using Silo.Grains.RateLimiting;
 
 namespace Silo.Api.Endpoints;
 
@@ -15,24 +17,33 @@ public static class RateLimitHeaders
     public const string Policy = "RateLimit-Policy";
     public const string State = "RateLimit";
 
+    // Grains hand out the same policy list instance until their limits change, so the header text is
+    // formatted once per list, not once per response; entries go away with their lists.
+    private static readonly ConditionalWeakTable<IReadOnlyList<LimitPolicy>, string> PolicyHeaders = new();
+
+    private static string Format(IReadOnlyList<LimitPolicy> policies)
+    {
+        var header = new StringBuilder();
+        foreach (var p in policies)
+        {
+            if (header.Length > 0)
+            {
+                header.Append(", ");
+            }
+
+            header.Append(CultureInfo.InvariantCulture, $"\"{p.Name}\";q={p.Quota};w={p.WindowSeconds}");
+        }
+
+        return header.ToString();
+    }
+
     public static void Apply(HttpResponse response, AdmissionResult result)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(result);
         if (result.Policies.Count > 0)
         {
-            var policy = new StringBuilder();
-            foreach (var p in result.Policies)
-            {
-                if (policy.Length > 0)
-                {
-                    policy.Append(", ");
-                }
-
-                policy.Append(CultureInfo.InvariantCulture, $"\"{p.Name}\";q={p.Quota};w={p.WindowSeconds}");
-            }
-
-            response.Headers[Policy] = policy.ToString();
+            response.Headers[Policy] = PolicyHeaders.GetValue(result.Policies, Format);
         }
 
         var d = result.Decision;

@@ -27,6 +27,9 @@ public enum GatewayError
     /// <summary>403: the key's tenant is suspended.</summary>
     TenantSuspended,
 
+    /// <summary>404: nothing is served at this path (a gateway path with no such route).</summary>
+    RouteNotFound,
+
     /// <summary>404: no such service.</summary>
     UnknownService,
 

@@ -50,7 +50,6 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();
@@ -60,6 +59,9 @@ public static class GatewayHostingExtensions
         }
 
         app.MapProxyEndpoints();
+
+        // The proxy route takes every /{segment}/...; what is left (the root) gets a problem body too.
+        app.MapFallback(() => Problem.For(GatewayError.RouteNotFound));
         return app;
     }
 

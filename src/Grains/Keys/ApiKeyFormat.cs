@@ -95,11 +95,19 @@ public static class ApiKeyFormat
     }
 
     /// <summary>The SHA-256 of a secret: the only form in which secrets are stored or sent to a grain.</summary>
-    public static byte[] HashSecret(string secret)
+    public static byte[] HashSecret(ReadOnlySpan<char> secret)
     {
-        ArgumentNullException.ThrowIfNull(secret);
-        return SHA256.HashData(Encoding.ASCII.GetBytes(secret));
+        // Runs once per authenticated request. Secrets are short base62 strings: encode on the stack, and
+        // reuse one hash object per thread (a one-shot hash creates and frees a native context every time).
+        Span<byte> ascii = secret.Length <= 256 ? stackalloc byte[secret.Length] : new byte[secret.Length];
+        var written = Encoding.ASCII.GetBytes(secret, ascii);
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(ascii[..written]);
+        return sha.GetHashAndReset();
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 
     private static string EncodeChecksum(uint crc)
     {

@@ -14,6 +14,11 @@ public sealed class ApiKeyGrain(
     TimeProvider time) : Grain, IApiKeyGrain
 {
     private LimitSet _limits = new([], time);
+    private ITenantGrain? _tenant;
+
+    // The key's and its tenant's policies, combined once per tenant policy list rather than per request.
+    private IReadOnlyList<LimitPolicy>? _tenantPolicies;
+    private IReadOnlyList<LimitPolicy> _combinedPolicies = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +51,7 @@ public sealed class ApiKeyGrain(
         };
         await state.WriteStateAsync();
         _limits = new LimitSet(state.State.Limits, time);
+        _tenantPolicies = null;
         return true;
     }
 
@@ -97,21 +103,31 @@ public sealed class ApiKeyGrain(
             return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Policies);
         }
 
-        var tenant = await GrainFactory.GetGrain<ITenantGrain>(s.TenantId).AcquireAsync(request.Cost);
+        _tenant ??= GrainFactory.GetGrain<ITenantGrain>(s.TenantId);
+        var tenant = await _tenant.AcquireAsync(request.Cost);
         if (tenant.Status != AdmissionStatus.Allowed)
         {
             // The tenant refused: give back what this key reserved, so the rejection costs nothing.
             _limits.Refund(request.Cost, time.GetTimestamp());
-            return tenant with { Policies = Combine(_limits.Policies, tenant.Policies) };
+            return tenant with { Policies = CombinedPolicies(tenant.Policies) };
         }
 
         return new AdmissionResult(
             AdmissionStatus.Allowed,
             s.TenantId,
             LimitDecision.Tighter(keyDecision, tenant.Decision),
-            Combine(_limits.Policies, tenant.Policies));
+            CombinedPolicies(tenant.Policies));
     }
 
-    private static IReadOnlyList<LimitPolicy> Combine(IReadOnlyList<LimitPolicy> key, IReadOnlyList<LimitPolicy> tenant) =>
-        tenant.Count == 0 ? key : key.Count == 0 ? tenant : [.. key, .. tenant];
+    private IReadOnlyList<LimitPolicy> CombinedPolicies(IReadOnlyList<LimitPolicy> tenant)
+    {
+        if (!ReferenceEquals(tenant, _tenantPolicies))
+        {
+            var key = _limits.Policies;
+            _combinedPolicies = tenant.Count == 0 ? key : key.Count == 0 ? tenant : [.. key, .. tenant];
+            _tenantPolicies = tenant;
+        }
+
+        return _combinedPolicies;
+    }
 }

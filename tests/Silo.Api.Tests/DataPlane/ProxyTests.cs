@@ -68,7 +68,9 @@ public sealed class ProxyTests(KestrelGatewayFactory gateway, Downstream downstr
         var (client, _) = await SetUpAsync(downstream.BaseUrl + "/echo");
 
         await Expect.ProblemAsync(await client.GetAsync("/no-such-service/x"), 404, "unknown-service");
-        await Expect.ProblemAsync(await client.GetAsync("/metrics/x"), 404, "unknown-service");
+        await Expect.ProblemAsync(await client.GetAsync("/metrics/x"), 404, "not-found");
+        await Expect.ProblemAsync(await client.DeleteAsync("/admin/tenants"), 404, "not-found");
+        await Expect.ProblemAsync(await client.GetAsync("/"), 404, "not-found");
         await Expect.ProblemAsync(await client.GetAsync("/Upper/x"), 404, "unknown-service");
     }
 

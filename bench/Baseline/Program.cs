@@ -1,0 +1,38 @@
+using System.Threading.RateLimiting;
+using Silo.Bench.Baseline;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+var app = builder.Build();
+
+// The same shape of limit the Silo run gives each key: a token bucket refilling `limit` per 60 s.
+var limit = app.Configuration.GetValue("Limit", 1_000_000_000);
+using var limiter = PartitionedRateLimiter.Create<string, string>(key =>
+    RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = limit,
+        TokensPerPeriod = limit,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(60),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    }));
+
+app.MapPost("/v1/check", (HttpRequest request) =>
+{
+    var key = request.Headers["X-Api-Key"].ToString();
+    if (key.Length == 0)
+    {
+        return Results.Problem(statusCode: 401, title: "A valid API key is required.");
+    }
+
+    using var lease = limiter.AttemptAcquire(key);
+    if (!lease.IsAcquired)
+    {
+        return Results.Problem(statusCode: 429, title: "Rate limit exceeded.");
+    }
+
+    var remaining = limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0;
+    return Results.Json(new CheckResponse(true, limit, remaining, 0));
+});
+
+app.Run();

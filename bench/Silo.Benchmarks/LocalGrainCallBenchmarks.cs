@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Silo.Runtime;
+using Silo.Runtime.Hosting;
+
+namespace Silo.Benchmarks;
+
+/// <summary>
+/// A local grain call (turn-scheduled through the activation's queue, no serialization) beside a direct
+/// call of the same method on a plain object. The difference is the runtime's per-call overhead.
+/// </summary>
+[MemoryDiagnoser]
+public class LocalGrainCallBenchmarks
+{
+    private IHost? _host;
+    private ICounterBenchGrain _grain = null!;
+    private PlainCounter _plain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.AddSiloRuntime(silo => silo.AddGrain<ICounterBenchGrain, CounterBenchGrain>());
+        _host = builder.Build();
+        _host.Start();
+        _grain = _host.Services.GetRequiredService<IGrainFactory>().GetGrain<ICounterBenchGrain>("bench");
+        _grain.AddAsync(0).GetAwaiter().GetResult();
+        _plain = new PlainCounter();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _host?.StopAsync().GetAwaiter().GetResult();
+        _host?.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "direct call, Task<int>")]
+    public async Task<int> DirectTask() => await _plain.AddAsync(1);
+
+    [Benchmark(Description = "grain call, Task<int>")]
+    public async Task<int> GrainTask() => await _grain.AddAsync(1);
+
+    [Benchmark(Description = "direct call, ValueTask<int>")]
+    public async Task<int> DirectValueTask() => await _plain.AddFastAsync(1);
+
+    [Benchmark(Description = "grain call, ValueTask<int>")]
+    public async Task<int> GrainValueTask() => await _grain.AddFastAsync(1);
+
+    [Benchmark(Description = "grain call incl. GetGrain")]
+    public async Task<int> GetGrainAndCall() =>
+        await _host!.Services.GetRequiredService<IGrainFactory>().GetGrain<ICounterBenchGrain>("bench").AddFastAsync(1);
+}

@@ -1,0 +1,53 @@
+# Helpers shared by the end-to-end load scripts (sourced, not run).
+
+# Installs wrk from Debian's packages when missing (root only).
+ensure_wrk() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "wrk is missing; install it (apt-get install wrk) or run as root" >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_ready URL: polls until the URL answers 200, for at most 60 s.
+wait_ready() {
+  for _ in $(seq 1 600); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "not ready: $1" >&2
+  return 1
+}
+
+# wrk_run NAME URL SCRIPT ARGS...: runs wrk and prints "NAME rps p50_us p99_us non2xx".
+wrk_run() {
+  local name=$1 url=$2 script=$3
+  shift 3
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url" -- "$@")
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out" | to_us)
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out" | to_us)
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+  echo "$name ${rps:-0} ${p50:-0} ${p99:-0} ${non2xx:-0}"
+}
+
+# Converts wrk latency ("812.00us", "1.23ms", "2.10s") to microseconds.
+to_us() {
+  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); print v + 0 }
+         else if (v ~ /ms$/) { sub(/ms$/, "", v); print v * 1000 }
+         else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000000 } }'
+}
+
+# median of the numbers on stdin
+median() {
+  sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
