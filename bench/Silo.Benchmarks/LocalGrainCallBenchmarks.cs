@@ -12,6 +12,7 @@ namespace Silo.Benchmarks;
 /// call of the same method on a plain object. The difference is the runtime's per-call overhead.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class LocalGrainCallBenchmarks
 {
     private IHost? _host;
