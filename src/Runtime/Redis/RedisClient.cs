@@ -18,9 +18,10 @@ public sealed partial class RedisClient : IAsyncDisposable
     private readonly RedisOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly Lock _connectGate = new();
     private readonly ConcurrentBag<RedisConnection> _exclusive = [];
     private RedisConnection? _shared;
+    private Task<RedisConnection>? _connecting;
     private long _retryNotBefore;
     private TimeSpan _backoff = TimeSpan.Zero;
     private bool _disposed;
@@ -103,7 +104,6 @@ public sealed partial class RedisClient : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        _connectLock.Dispose();
     }
 
     internal Task<RedisConnection> ConnectAsync(Action<RedisResult>? onPush, CancellationToken cancellationToken) =>
@@ -115,37 +115,43 @@ public sealed partial class RedisClient : IAsyncDisposable
     private Task<RedisResult> WithTimeout(Task<RedisResult> reply) =>
         reply.IsCompleted ? reply : reply.WaitAsync(_options.CommandTimeout, _time);
 
-    private async Task<RedisConnection> GetSharedAsync()
+    private Task<RedisConnection> GetSharedAsync()
     {
         var current = Volatile.Read(ref _shared);
         if (current is { IsHealthy: true })
         {
-            return current;
+            return Task.FromResult(current);
         }
 
-        await _connectLock.WaitAsync().ConfigureAwait(false);
-        try
+        // Single flight: every caller that finds the connection down awaits the same attempt.
+        lock (_connectGate)
         {
             current = _shared;
             if (current is { IsHealthy: true })
             {
-                return current;
+                return Task.FromResult(current);
             }
 
-            var connection = await ConnectWithBackoffAsync().ConfigureAwait(false);
-            Volatile.Write(ref _shared, connection);
-            if (current is not null)
+            if (_connecting is null || _connecting.IsCompleted)
             {
-                LogReconnected(_logger, _options.ToString());
-                await current.DisposeAsync().ConfigureAwait(false);
+                _connecting = ReplaceSharedAsync(current);
             }
 
-            return connection;
+            return _connecting;
         }
-        finally
+    }
+
+    private async Task<RedisConnection> ReplaceSharedAsync(RedisConnection? broken)
+    {
+        var connection = await ConnectWithBackoffAsync().ConfigureAwait(false);
+        Volatile.Write(ref _shared, connection);
+        if (broken is not null)
         {
-            _connectLock.Release();
+            LogReconnected(_logger, _options.ToString());
+            await broken.DisposeAsync().ConfigureAwait(false);
         }
+
+        return connection;
     }
 
     private async Task<RedisConnection> RentExclusiveAsync()
