@@ -95,6 +95,22 @@ internal sealed partial class Catalog : IDisposable
         return activation.Deactivated;
     }
 
+    /// <summary>Deactivates (and so flushes) every activation whose grain <paramref name="owned"/> says is not ours any more.</summary>
+    public int DeactivateNotOwned(Func<GrainId, bool> owned)
+    {
+        var count = 0;
+        foreach (var activation in _activations.Values)
+        {
+            if (!owned(activation.GrainId))
+            {
+                activation.RequestDeactivation(DeactivationReason.OwnershipLost);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public bool IsActive(GrainId grainId) =>
         _activations.TryGetValue(grainId, out var activation) && activation.State != ActivationState.Invalid;
 

@@ -37,8 +37,15 @@ public sealed partial class RedisSubscriber : IAsyncDisposable
 
     public void Start() => _loop = RunAsync();
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
