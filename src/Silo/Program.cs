@@ -1,6 +1,7 @@
 using Silo.Host;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files sit beside the binary, so it starts the same from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (!builder.TryAddSiloHost(out var problem))
 {
     await Console.Error.WriteLineAsync(problem);

@@ -7,6 +7,7 @@ using Silo.Grains.RateLimiting;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
 using Silo.Runtime;
+using Silo.Runtime.Hosting;
 
 namespace Silo.Api.Demo;
 
@@ -20,6 +21,8 @@ internal sealed partial class DemoSeeder(
     IHostApplicationLifetime lifetime,
     IServer server,
     IGrainFactory grains,
+    ISiloStatus silo,
+    TimeProvider time,
     AdminToken adminToken,
     ILogger<DemoSeeder> logger) : IHostedService
 {
@@ -41,6 +44,12 @@ internal sealed partial class DemoSeeder(
     {
         try
         {
+            // In cluster mode the silos may not be visible yet.
+            for (var waited = 0; !silo.IsReady && waited < 300; waited++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+            }
+
             var address = ListeningAddress();
             if (address is null)
             {

@@ -26,7 +26,7 @@ internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHa
             case JsonException json:
                 await Problem.WriteAsync(httpContext, GatewayError.InvalidJson, JsonErrorDetail(json));
                 return true;
-            case TimeoutException or SiloUnavailableException:
+            case TimeoutException or SiloUnavailableException or InconsistentStateException:
                 LogGrainUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await Problem.WriteAsync(httpContext, GatewayError.GatewayUnavailable, retryAfterSeconds: 1);
                 return true;

@@ -6,6 +6,7 @@ using Silo.Api.Forwarding;
 using Silo.Api.Json;
 using Silo.Api.Routing;
 using Silo.Grains;
+using Silo.Runtime.Cluster;
 using Silo.Runtime.Hosting;
 
 namespace Silo.Api.Hosting;
@@ -21,15 +22,20 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        if (!string.IsNullOrWhiteSpace(configuration["Cluster:Redis"]))
-        {
-            throw new InvalidOperationException(
-                "Cluster:Redis is set, but cluster mode is not available in this version. Remove it to run the embedded single silo.");
-        }
-
         builder.Services.AddSingleton(AdminToken.FromConfiguration(configuration["Admin:Token"], builder.Environment.IsProduction()));
         builder.Services.TryAddSingletonTimeProvider();
-        builder.AddSiloRuntime(silo => silo.AddGatewayGrains().AddMemoryGrainStorage());
+        var cluster = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        if (string.IsNullOrWhiteSpace(cluster.Redis))
+        {
+            // The embedded default: this process hosts the one silo, with in-memory storage.
+            builder.AddSiloRuntime(silo => silo.AddGatewayGrains().AddMemoryGrainStorage());
+        }
+        else
+        {
+            // Cluster mode: a client of the silos registered in Redis; no grains live here.
+            builder.Services.AddOptions<SiloRuntimeOptions>().Bind(configuration.GetSection(SiloRuntimeOptions.SectionName));
+            builder.Services.AddRedisClusterClient(cluster);
+        }
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();

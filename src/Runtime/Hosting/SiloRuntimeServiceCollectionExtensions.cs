@@ -33,6 +33,7 @@ public static class SiloRuntimeServiceCollectionExtensions
         services.TryAddSingleton<GrainActivator>();
         services.TryAddSingleton<RuntimeContext>();
         services.TryAddSingleton<Catalog>();
+        services.TryAddSingleton(sp => new SiloDiagnostics(sp.GetRequiredService<Catalog>()));
         services.TryAddSingleton<CallTimeoutMonitor>();
         services.TryAddSingleton<IGrainCallInvoker, LocalGrainCallInvoker>();
         services.TryAddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>()));
