@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Silo.Cluster.Tests;
+
+/// <summary>Real silo and front-end processes over a real redis-server; silos are killed and stopped.</summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Grains_SpreadOverThreeSilos_AndEveryProcessAgreesOnOwners()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1);
+        var keys = await cluster.CreateKeysAsync("spread", 30, limit: 1000, windowSeconds: 60);
+
+        foreach (var key in keys)
+        {
+            Assert.Equal(200, await cluster.FrontEnds[0].CheckAsync(key));
+        }
+
+        var statuses = await Task.WhenAll(cluster.Silos.Select(s => s.StatusAsync()));
+        Assert.All(statuses, s => Assert.True(s.GetProperty("activations").GetInt32() > 0, $"{s.GetProperty("silo")} holds no grain"));
+        Assert.Single(statuses.Select(s => s.GetProperty("membershipVersion").GetInt64()).Distinct());
+        foreach (var key in keys.Take(10))
+        {
+            var keyId = key.Substring(3, 12);
+            var owners = await Task.WhenAll(cluster.Silos.Select(async s =>
+                JsonDocument.Parse(await s.Client.GetStringAsync($"/silo/owner/apikey/{keyId}")).RootElement.GetProperty("owner").GetString()));
+            Assert.Single(owners.Distinct(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task KillNine_UnderLoad_FailsFast_AndEveryKeyIsServedAgainWithinTenSeconds()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1);
+        var keys = await cluster.CreateKeysAsync("crash", 30, limit: 1_000_000, windowSeconds: 60);
+        var frontEnd = cluster.FrontEnds[0];
+        foreach (var key in keys)
+        {
+            Assert.Equal(200, await frontEnd.CheckAsync(key));
+        }
+
+        var statuses = new ConcurrentBag<(int Status, TimeSpan Took)>();
+        using var stop = new CancellationTokenSource();
+        var load = RunLoadAsync(frontEnd, keys, statuses, stop.Token);
+
+        var victim = cluster.Silos[1];
+        var killedAt = Stopwatch.StartNew();
+        await victim.Process.KillAsync();
+
+        // Every key answers 200 again (the victim's keys from their new owners, state read back from Redis).
+        await Silo.TestKit.Await.UntilAsync(
+            async () =>
+            {
+                foreach (var key in keys)
+                {
+                    if (await frontEnd.CheckAsync(key) != 200)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            "every key is served again",
+            TimeSpan.FromSeconds(30));
+        var recovered = killedAt.Elapsed;
+        await stop.CancelAsync();
+        await load;
+        output.WriteLine($"kill -9: every key served again after {recovered.TotalSeconds:F1} s; {statuses.Count(s => s.Status != 200)} of {statuses.Count} calls failed (all 503), slowest {statuses.Max(s => s.Took).TotalMilliseconds:F0} ms");
+
+        Assert.True(recovered < TimeSpan.FromSeconds(10), $"keys were served again after {recovered.TotalSeconds:F1} s");
+        Assert.All(statuses.Where(s => s.Status != 200), s => Assert.Equal(503, s.Status));
+        Assert.All(statuses, s => Assert.True(s.Took < TimeSpan.FromSeconds(6), $"a call took {s.Took.TotalSeconds:F1} s"));
+    }
+
+    [Fact]
+    public async Task Sigterm_UnderLoad_FailsNoRequest()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1);
+        var keys = await cluster.CreateKeysAsync("graceful", 30, limit: 1_000_000, windowSeconds: 60);
+        var frontEnd = cluster.FrontEnds[0];
+        var statuses = new ConcurrentBag<(int Status, TimeSpan Took)>();
+        using var stop = new CancellationTokenSource();
+        var load = RunLoadAsync(frontEnd, keys, statuses, stop.Token);
+        await Silo.TestKit.Await.UntilAsync(() => statuses.Count > 100, "load is running");
+
+        var victim = cluster.Silos[1];
+        victim.Process.Terminate();
+        Assert.Equal(0, await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await cluster.WaitForAgreementAsync(silos: 2);
+        var afterExit = statuses.Count;
+        await Silo.TestKit.Await.UntilAsync(() => statuses.Count > afterExit + 100, "load continues after the silo left");
+        await stop.CancelAsync();
+        await load;
+
+        var failures = statuses.Where(s => s.Status != 200).ToArray();
+        output.WriteLine($"SIGTERM: {failures.Length} of {statuses.Count} requests failed");
+        Assert.True(failures.Length == 0, $"{failures.Length} of {statuses.Count} requests failed: {string.Join(", ", failures.Select(f => f.Status).Distinct())}");
+        Assert.Contains("left the cluster", victim.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreeFrontEnds_AdmitExactlyTheLimit()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 3);
+        var key = (await cluster.CreateKeysAsync("exact", 1, limit: 50, windowSeconds: 3600))[0];
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 150).Select(i => cluster.FrontEnds[i % 3].CheckAsync(key)));
+
+        Assert.Equal(50, results.Count(s => s == 200));
+        Assert.Equal(100, results.Count(s => s == 429));
+    }
+
+    [Fact]
+    public async Task SiloJoiningUnderLoad_LosesNoUpdate()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 2, frontEnds: 1);
+        var admin = cluster.FrontEnds[0].Admin();
+        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "joining", name = "joining" })).StatusCode);
+        var acknowledged = new ConcurrentBag<string>();
+
+        async Task CreateKeysAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var response = await admin.PostAsJsonAsync("/admin/tenants/joining/keys", new { name = "k" });
+                if ((int)response.StatusCode == 201)
+                {
+                    acknowledged.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!);
+                }
+                else
+                {
+                    Assert.Equal(503, (int)response.StatusCode);
+                }
+            }
+        }
+
+        var writers = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CreateKeysAsync(25)));
+        await cluster.StartSiloAsync();
+        await writers;
+        await cluster.WaitForAgreementAsync(silos: 3);
+
+        var tenant = JsonDocument.Parse(await admin.GetStringAsync("/admin/tenants/joining")).RootElement;
+        var stored = tenant.GetProperty("keyIds").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
+        Assert.True(acknowledged.Count > 50, $"only {acknowledged.Count} keys were created");
+        Assert.DoesNotContain(acknowledged, id => !stored.Contains(id));
+    }
+
+    private static Task RunLoadAsync(FrontEndProcess frontEnd, string[] keys, ConcurrentBag<(int, TimeSpan)> statuses, CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; !stop.IsCancellationRequested; i += 4)
+            {
+                var started = Stopwatch.StartNew();
+                int status;
+                try
+                {
+                    status = await frontEnd.CheckAsync(keys[i % keys.Length]);
+                }
+                catch (HttpRequestException)
+                {
+                    status = 0;
+                }
+
+                statuses.Add((status, started.Elapsed));
+            }
+        })));
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Silo.TestKit;
+
+namespace Silo.Cluster.Tests;
+
+/// <summary>
+/// A cluster of real processes on loopback: a redis-server, silo processes (src/Silo) and front-end processes
+/// (src/Api in cluster mode). Tests kill and stop them; disposing ends whatever is left.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    public const string AdminToken = "cluster-test-admin-token-0123";
+
+    private readonly string _clusterId = "ct" + Guid.NewGuid().ToString("N")[..8];
+
+    private ProcessCluster(RedisServer redis)
+    {
+        Redis = redis;
+    }
+
+    public RedisServer Redis { get; }
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public List<FrontEndProcess> FrontEnds { get; } = [];
+
+    public static async Task<ProcessCluster> StartAsync(int silos, int frontEnds)
+    {
+        var cluster = new ProcessCluster(await RedisServer.StartAsync());
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
+            await Task.WhenAll(Enumerable.Range(0, frontEnds).Select(_ => cluster.StartFrontEndAsync()));
+            await cluster.WaitForAgreementAsync(silos);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<SiloProcess> StartSiloAsync()
+    {
+        var port = FreePort.Next();
+        var httpPort = FreePort.Next();
+        var dll = RepositoryPaths.BuiltAssembly("Silo", "Silo");
+        var process = ChildProcess.Start(
+            "dotnet",
+            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Silo:Port={port}", $"--Urls=http://127.0.0.1:{httpPort}"],
+            Path.GetDirectoryName(dll)!,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        var silo = new SiloProcess(process, port, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) });
+        lock (Silos)
+        {
+            Silos.Add(silo);
+        }
+
+        await process.WaitForLineAsync(line => line.Contains("joined the cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    public async Task<FrontEndProcess> StartFrontEndAsync()
+    {
+        var port = FreePort.Next();
+        var dll = RepositoryPaths.BuiltAssembly("Api", "Silo.Api");
+        var process = ChildProcess.Start(
+            "dotnet",
+            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Urls=http://127.0.0.1:{port}"],
+            Path.GetDirectoryName(dll)!,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Admin__Token"] = AdminToken });
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        var frontEnd = new FrontEndProcess(process, client);
+        lock (FrontEnds)
+        {
+            FrontEnds.Add(frontEnd);
+        }
+
+        await Await.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await client.GetAsync("/health/ready")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException ex)
+                {
+                    return !process.HasExited ? false : throw new InvalidOperationException("Front end exited:\n" + process.Output, ex);
+                }
+            },
+            "the front end is ready",
+            TimeSpan.FromSeconds(60));
+        return frontEnd;
+    }
+
+    /// <summary>Waits until every live silo and front end sees the same <paramref name="silos"/> active silos.</summary>
+    public Task WaitForAgreementAsync(int silos) =>
+        Await.UntilAsync(
+            async () =>
+            {
+                var views = new List<string>();
+                foreach (var silo in Silos.Where(s => !s.Process.HasExited))
+                {
+                    views.Add(string.Join(',', (await silo.StatusAsync()).GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+                }
+
+                foreach (var frontEnd in FrontEnds)
+                {
+                    var ready = JsonDocument.Parse(await frontEnd.Client.GetStringAsync("/health/ready")).RootElement;
+                    views.Add(string.Join(',', ready.GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+                }
+
+                return views.Distinct(StringComparer.Ordinal).Count() == 1 && views[0].Split(',').Length == silos;
+            },
+            $"all processes agree on {silos} active silos",
+            TimeSpan.FromSeconds(30));
+
+    /// <summary>Creates a tenant and keys through the first front end; returns the full keys.</summary>
+    public async Task<string[]> CreateKeysAsync(string tenant, int count, long limit, int windowSeconds)
+    {
+        var admin = FrontEnds[0].Admin();
+        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant });
+        if ((int)created.StatusCode != 201)
+        {
+            throw new InvalidOperationException($"Creating tenant failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        var keys = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var response = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new
+            {
+                name = "k" + i.ToString(CultureInfo.InvariantCulture),
+                limits = new[] { new { name = "limit", algorithm = "token-bucket", limit, windowSeconds } },
+            });
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            keys[i] = body.GetProperty("key").GetString()!;
+        }
+
+        return keys;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var frontEnd in FrontEnds)
+        {
+            await frontEnd.DisposeAsync();
+        }
+
+        foreach (var silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
+
+public sealed class SiloProcess(ChildProcess process, int port, HttpClient client) : IAsyncDisposable
+{
+    public ChildProcess Process { get; } = process;
+
+    public int Port { get; } = port;
+
+    public HttpClient Client { get; } = client;
+
+    public async Task<JsonElement> StatusAsync() => JsonDocument.Parse(await Client.GetStringAsync("/silo/status")).RootElement;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Process.DisposeAsync();
+    }
+}
+
+public sealed class FrontEndProcess(ChildProcess process, HttpClient client) : IAsyncDisposable
+{
+    public ChildProcess Process { get; } = process;
+
+    public HttpClient Client { get; } = client;
+
+    public HttpClient Admin()
+    {
+        var admin = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ProcessCluster.AdminToken);
+        return admin;
+    }
+
+    /// <summary>POST /v1/check with a key; the status code.</summary>
+    public async Task<int> CheckAsync(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/check");
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await Client.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Process.DisposeAsync();
+    }
+}
