@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of POST /v1/check: Silo's embedded default (front end + one silo in one process)
-# with 1,000 distinct API keys, beside a baseline app that answers the same route with
-# System.Threading.RateLimiting's PartitionedRateLimiter in-process. Both run in this one script, in
-# alternating rounds, against loopback only; wrk runs for a bounded time. Prints medians and the ratio.
+# End-to-end benchmark of POST /v1/check with 1,000 distinct API keys, three ways in one run:
+#   silo      Silo's embedded default (front end + one silo in one process)
+#   baseline  a small app answering the same route with System.Threading.RateLimiting's
+#             PartitionedRateLimiter in-process (not distributed)
+#   cluster   Silo as a cluster on loopback: redis-server, 3 silo processes, 1 front end (CLUSTER=0 skips it)
+# They run in alternating rounds against loopback only; wrk runs for a bounded time. Prints medians and ratios.
 #
 #   bench/e2e/check.sh                      # 3 rounds of 15 s each, 64 connections
 #   ROUNDS=5 DURATION=20s bench/e2e/check.sh
@@ -15,10 +17,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000}
+CLUSTER=${CLUSTER:-1}
 
 ensure_wrk
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
+[[ $CLUSTER == 1 ]] && dotnet build src/Silo -c Release -nologo -v quiet >/dev/null
 
 work=$(mktemp -d)
 pids=()
@@ -42,20 +46,47 @@ wait_ready "http://127.0.0.1:$api_port/health/ready"
 
 # One tenant (with its own limit, so every check also passes the tenant grain) and $KEYS keys, each with a
 # limit far above what the run can spend: the benchmark measures the admitted path.
+create_keys() { # API_URL KEYS_FILE
+  local auth="Authorization: Bearer $admin"
+  curl -fsS -o /dev/null -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants" \
+    -d '{"id":"bench","name":"bench","limits":[{"name":"tenant","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}'
+  seq 1 "$KEYS" | xargs -P 4 -I{} curl -fsS -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants/bench/keys" \
+    -d '{"name":"k{}","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
+    | grep -o '"key":"[^"]*"' | cut -d'"' -f4 >"$2"
+  echo "created $(wc -l <"$2") keys at $1"
+}
 api="http://127.0.0.1:$api_port"
-auth="Authorization: Bearer $admin"
-curl -fsS -o /dev/null -H "$auth" -H 'Content-Type: application/json' "$api/admin/tenants" \
-  -d '{"id":"bench","name":"bench","limits":[{"name":"tenant","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}'
-seq 1 "$KEYS" | xargs -P 4 -I{} curl -fsS -H "$auth" -H 'Content-Type: application/json' "$api/admin/tenants/bench/keys" \
-  -d '{"name":"k{}","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
-  | grep -o '"key":"[^"]*"' | cut -d'"' -f4 >"$work/keys.txt"
-echo "created $(wc -l <"$work/keys.txt") keys"
+create_keys "$api" "$work/keys.txt"
+
+if [[ $CLUSTER == 1 ]]; then
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break; sleep 0.1; done
+  for i in 1 2 3; do
+    dotnet src/Silo/bin/Release/net10.0/Silo.dll --Cluster:Redis="127.0.0.1:$redis_port" --Silo:Port="$(free_port)" \
+      --Urls="http://127.0.0.1:$(free_port)" --Logging:LogLevel:Default=Warning >"$work/silo-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  cluster_port=$(free_port)
+  ASPNETCORE_ENVIRONMENT=Production Admin__Token=$admin Logging__LogLevel__Default=Warning \
+    dotnet src/Api/bin/Release/net10.0/Silo.Api.dll --Cluster:Redis="127.0.0.1:$redis_port" --Urls="http://127.0.0.1:$cluster_port" >"$work/cluster-api.log" 2>&1 &
+  pids+=($!)
+  cluster="http://127.0.0.1:$cluster_port"
+  wait_ready "$cluster/health/ready"
+  # Ready means at least one silo; wait for all three.
+  for _ in $(seq 1 300); do [[ $(curl -fsS "$cluster/health/ready" | grep -o '@' | wc -l) -ge 3 ]] && break; sleep 0.1; done
+  create_keys "$cluster" "$work/cluster-keys.txt"
+fi
 
 wait_ready "http://127.0.0.1:$base_port/v1/check" 2>/dev/null || true
 results="$work/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
   wrk_run silo "$api" bench/e2e/keys.lua "$work/keys.txt" | tee -a "$results"
   wrk_run baseline "http://127.0.0.1:$base_port" bench/e2e/keys.lua "$work/keys.txt" | tee -a "$results"
+  if [[ $CLUSTER == 1 ]]; then
+    wrk_run cluster "$cluster" bench/e2e/keys.lua "$work/cluster-keys.txt" | tee -a "$results"
+  fi
 done
 
 field() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$results" | median; }
@@ -65,4 +96,11 @@ echo "POST /v1/check, $KEYS keys, $CONNECTIONS connections, $THREADS wrk threads
 printf '%-10s %12s %10s %10s %8s\n' "" "requests/s" "p50 (us)" "p99 (us)" "non-2xx"
 printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' silo "$silo_rps" "$(field silo 3)" "$(field silo 4)" "$(field silo 5)"
 printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' baseline "$base_rps" "$(field baseline 3)" "$(field baseline 4)" "$(field baseline 5)"
+if [[ $CLUSTER == 1 ]]; then
+  cluster_rps=$(field cluster 2)
+  printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' cluster "$cluster_rps" "$(field cluster 3)" "$(field cluster 4)" "$(field cluster 5)"
+fi
 awk -v s="$silo_rps" -v b="$base_rps" 'BEGIN { printf "throughput ratio silo/baseline: %.2f (target >= 0.70)\n", s / b }'
+if [[ $CLUSTER == 1 ]]; then
+  awk -v c="$cluster_rps" -v s="$silo_rps" 'BEGIN { printf "throughput ratio cluster (3 silos + 1 front end, one machine)/single process: %.2f\n", c / s }'
+fi
