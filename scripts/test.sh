@@ -23,7 +23,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 for project in tests/*.Tests/*.Tests.csproj; do
-  dotnet test "$project" -c Release --no-build --nologo -v quiet 2>&1 | tee -a "$log" || status=1
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee -a "$log" || status=1
 done
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

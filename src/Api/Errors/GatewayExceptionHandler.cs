@@ -26,7 +26,8 @@ internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHa
             case JsonException json:
                 await Problem.WriteAsync(httpContext, GatewayError.InvalidJson, JsonErrorDetail(json));
                 return true;
-            case TimeoutException or SiloUnavailableException or InconsistentStateException:
+            // Transient: a grain could not answer now (overload, membership change, storage hiccup); retry.
+            case TimeoutException or SiloUnavailableException or InconsistentStateException or GrainActivationException:
                 LogGrainUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await Problem.WriteAsync(httpContext, GatewayError.GatewayUnavailable, retryAfterSeconds: 1);
                 return true;

@@ -41,17 +41,20 @@ public sealed class TenantGrain(
         return true;
     }
 
-    public Task<TenantInfo?> GetAsync()
+    public async Task<TenantInfo?> GetAsync()
     {
+        // Admin reads go to storage: during a membership change another activation of this tenant may
+        // briefly have written newer state (its writes and ours are ETag-checked, reads are not).
+        await state.ReadStateAsync();
         if (!state.RecordExists)
         {
-            return Task.FromResult<TenantInfo?>(null);
+            return null;
         }
 
         var s = state.State;
         var now = time.GetTimestamp();
         var usage = s.Limits.Select((_, i) => _limits.Usage(i, now)).ToArray();
-        return Task.FromResult<TenantInfo?>(new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, usage));
+        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, usage);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)

@@ -25,42 +25,17 @@ public sealed class RedisGrainStorage(RedisClient redis, string clusterId) : IGr
 
     public async Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? expectedEtag, CancellationToken cancellationToken)
     {
-        var key = Key(grainId);
-        var etagField = EtagField(stateName);
         var newEtag = Guid.NewGuid().ToString("N");
         var payload = data.ToArray();
-        for (var attempt = 0; attempt < MaxWatchRetries; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string? stored = null;
-            var mismatch = false;
-            var replies = await redis.TransactAsync([key], async run =>
-            {
-                stored = (await run(["HGET", key, etagField]).ConfigureAwait(false)).AsString();
-                if (!string.Equals(stored, expectedEtag, StringComparison.Ordinal))
-                {
-                    mismatch = true;
-                    return null;
-                }
-
-                return [["HSET", key, DataField(stateName), payload, etagField, newEtag]];
-            }).ConfigureAwait(false);
-
-            if (mismatch)
-            {
-                throw Conflict(stateName, grainId, stored, expectedEtag);
-            }
-
-            if (replies is not null)
-            {
-                return newEtag;
-            }
-        }
-
-        throw Conflict(stateName, grainId, "(changing)", expectedEtag);
+        await ConditionalAsync(stateName, grainId, expectedEtag, key => ["HSET", key, DataField(stateName), payload, EtagField(stateName), newEtag], cancellationToken).ConfigureAwait(false);
+        return newEtag;
     }
 
-    public async Task ClearAsync(string stateName, GrainId grainId, string? expectedEtag, CancellationToken cancellationToken)
+    public Task ClearAsync(string stateName, GrainId grainId, string? expectedEtag, CancellationToken cancellationToken) =>
+        ConditionalAsync(stateName, grainId, expectedEtag, key => ["HDEL", key, DataField(stateName), EtagField(stateName)], cancellationToken);
+
+    /// <summary>Runs <paramref name="command"/> atomically if the stored ETag is <paramref name="expectedEtag"/>.</summary>
+    private async Task ConditionalAsync(string stateName, GrainId grainId, string? expectedEtag, Func<string, object[]> command, CancellationToken cancellationToken)
     {
         var key = Key(grainId);
         var etagField = EtagField(stateName);
@@ -78,7 +53,7 @@ public sealed class RedisGrainStorage(RedisClient redis, string clusterId) : IGr
                     return null;
                 }
 
-                return [["HDEL", key, DataField(stateName), etagField]];
+                return [command(key)];
             }).ConfigureAwait(false);
 
             if (mismatch)
