@@ -19,7 +19,11 @@ public sealed partial class RedisClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _connectGate = new();
+    // Transactions each need a connection of their own; a bounded pool keeps a burst of them from
+    // opening hundreds of sockets at once (they queue for a connection instead).
+    private const int MaxExclusiveConnections = 8;
     private readonly ConcurrentBag<RedisConnection> _exclusive = [];
+    private readonly SemaphoreSlim _exclusiveSlots = new(MaxExclusiveConnections, MaxExclusiveConnections);
     private RedisConnection? _shared;
     private Task<RedisConnection>? _connecting;
     private long _retryNotBefore;
@@ -55,7 +59,22 @@ public sealed partial class RedisClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(watchKeys);
         ArgumentNullException.ThrowIfNull(prepare);
-        var connection = await RentExclusiveAsync().ConfigureAwait(false);
+        if (!await _exclusiveSlots.WaitAsync(_options.CommandTimeout).ConfigureAwait(false))
+        {
+            throw new TimeoutException("No Redis connection for a transaction became free in time.");
+        }
+
+        RedisConnection connection;
+        try
+        {
+            connection = await RentExclusiveAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _exclusiveSlots.Release();
+            throw;
+        }
+
         var clean = false;
         try
         {
@@ -88,6 +107,8 @@ public sealed partial class RedisClient : IAsyncDisposable
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
+
+            _exclusiveSlots.Release();
         }
     }
 

@@ -19,8 +19,8 @@ public sealed class RedisOptions
     /// <summary>How long a command may wait for its reply. The default value is 5 seconds.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a connection attempt may take. The default value is 2 seconds.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a connection attempt may take. The default value is 5 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest pause between reconnection attempts. The default value is 2 seconds.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);

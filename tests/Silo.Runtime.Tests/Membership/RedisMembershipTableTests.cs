@@ -5,6 +5,7 @@ using Silo.Runtime.Tests.Persistence;
 namespace Silo.Runtime.Tests.Membership;
 
 [Trait("Category", "Redis")]
+[Collection("Redis")]
 public sealed class RedisMembershipTableTests(RedisFixture redis) : MembershipTableContractTests, IClassFixture<RedisFixture>
 {
     protected override Task<IMembershipTable> CreateTableAsync() =>

@@ -15,7 +15,13 @@ public sealed class RedisFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await RedisServer.StartAsync();
-        Client = new RedisClient(RedisOptions.Parse(Server.Configuration), TimeProvider.System, NullLogger<RedisClient>.Instance);
+        // Generous timeouts: the suite runs many test classes at once on two cores; these tests are about
+        // correctness, and a slow machine must not fail them.
+        var parsed = RedisOptions.Parse(Server.Configuration);
+        Client = new RedisClient(
+            new RedisOptions { Host = parsed.Host, Port = parsed.Port, CommandTimeout = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(30) },
+            TimeProvider.System,
+            NullLogger<RedisClient>.Instance);
     }
 
     public async Task DisposeAsync()
@@ -26,6 +32,7 @@ public sealed class RedisFixture : IAsyncLifetime
 }
 
 [Trait("Category", "Redis")]
+[Collection("Redis")]
 public sealed class RedisGrainStorageTests(RedisFixture redis) : GrainStorageContractTests, IClassFixture<RedisFixture>
 {
     protected override Task<IGrainStorage> CreateStorageAsync() =>

@@ -6,6 +6,7 @@ using Silo.TestKit;
 namespace Silo.Runtime.Tests.Redis;
 
 [Trait("Category", "Redis")]
+[Collection("Redis")]
 public sealed class RedisClientTests : IAsyncLifetime
 {
     private RedisServer _server = null!;
@@ -244,7 +245,7 @@ public sealed class RedisClientTests : IAsyncLifetime
         {
             Host = parsed.Host,
             Port = parsed.Port,
-            CommandTimeout = timeout ?? TimeSpan.FromSeconds(5),
+            CommandTimeout = timeout ?? TimeSpan.FromSeconds(30),
             MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
         };
         return new RedisClient(options, TimeProvider.System, NullLogger<RedisClient>.Instance);
