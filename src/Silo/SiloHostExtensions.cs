@@ -36,7 +36,8 @@ internal static class SiloHostExtensions
             return false;
         }
 
-        var address = new SiloAddress(host, port, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        // The generation tells this run of the silo from earlier runs on the same endpoint.
+        var address = new SiloAddress(host, port, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
         builder.AddSiloRuntime(silo => silo.AddGatewayGrains().UseRedisCluster(cluster, address));
         problem = string.Empty;
         return true;

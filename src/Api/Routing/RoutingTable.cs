@@ -52,7 +52,7 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
 
             _entries.TryUpdate(serviceId, fresh, stale);
         }
-        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Keep serving the stale snapshot; the next request past the interval tries again.
             stale.EndRefresh();

@@ -56,7 +56,7 @@ public sealed class TestCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         _configureServices?.Invoke(builder.Services);
-        var address = new SiloAddress("127.0.0.1", FreePort(), DateTimeOffset.UtcNow.Ticks + _silos.Count);
+        var address = new SiloAddress("127.0.0.1", FreePort(), TimeProvider.System.GetUtcNow().Ticks + _silos.Count);
         builder.AddSiloRuntime(silo =>
         {
             _configureSilo(silo);
