@@ -10,7 +10,9 @@ public static class LimitCounter
         return definition.Algorithm switch
         {
             LimitAlgorithm.TokenBucket => new TokenBucket(definition, time.TimestampFrequency, time.GetTimestamp()),
-            _ => throw new NotSupportedException($"Limit algorithm {definition.Algorithm} is not available in this version."),
+            LimitAlgorithm.FixedWindow => new FixedWindow(definition, time.GetUtcNow(), time.GetTimestamp(), time.TimestampFrequency),
+            LimitAlgorithm.SlidingWindow => new SlidingWindow(definition, time.GetUtcNow(), time.GetTimestamp(), time.TimestampFrequency),
+            _ => throw new NotSupportedException($"Unknown limit algorithm {definition.Algorithm}."),
         };
     }
 }

@@ -25,7 +25,7 @@ public sealed record LimitDecision(
             outcome.Definition.Name,
             outcome.Definition.Capacity,
             outcome.Remaining,
-            outcome.Definition.WindowSeconds,
+            outcome.Definition.EffectiveWindowSeconds,
             CeilSeconds(outcome.ResetAfter),
             outcome.Allowed ? 0 : Math.Max(1, CeilSeconds(outcome.RetryAfter)));
 

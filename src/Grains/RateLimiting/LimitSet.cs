@@ -12,7 +12,7 @@ public sealed class LimitSet
     {
         ArgumentNullException.ThrowIfNull(definitions);
         _counters = [.. definitions.Select(d => LimitCounter.Create(d, time))];
-        Policies = [.. definitions.Select(d => new LimitPolicy(d.Name, d.Capacity, d.WindowSeconds))];
+        Policies = [.. definitions.Select(d => new LimitPolicy(d.Name, d.Capacity, d.EffectiveWindowSeconds))];
         MaxCost = definitions.Count == 0 ? long.MaxValue : definitions.Min(d => d.Capacity);
     }
 

@@ -48,22 +48,36 @@ public static partial class LimitValidation
                 errors[$"{at}.name"] = $"Duplicate limit name '{limit.Name}'.";
             }
 
-            if (limit.Algorithm != LimitAlgorithm.TokenBucket)
-            {
-                errors[$"{at}.algorithm"] = "Only 'token-bucket' is available in this version.";
-            }
-
             if (limit.Limit is < 1 or > MaxLimit)
             {
                 errors[$"{at}.limit"] = $"Must be between 1 and {MaxLimit}.";
             }
 
-            if (limit.WindowSeconds is < 1 or > MaxWindowSeconds)
-            {
-                errors[$"{at}.windowSeconds"] = $"Must be between 1 and {MaxWindowSeconds}.";
-            }
+            ValidateWindow(limit, at, errors);
+        }
+    }
 
-            if (limit.Burst is { } burst && (burst < 1 || burst > MaxLimit))
+    private static void ValidateWindow(LimitDefinition limit, string at, IDictionary<string, string> errors)
+    {
+        if (limit.Calendar != LimitCalendar.None)
+        {
+            if (limit.Algorithm != LimitAlgorithm.FixedWindow)
+            {
+                errors[$"{at}.calendar"] = "Only a 'fixed-window' limit may follow the calendar.";
+            }
+        }
+        else if (limit.WindowSeconds is < 1 or > MaxWindowSeconds)
+        {
+            errors[$"{at}.windowSeconds"] = $"Must be between 1 and {MaxWindowSeconds} (or set \"calendar\": \"day\" or \"month\" on a fixed window).";
+        }
+
+        if (limit.Burst is { } burst)
+        {
+            if (limit.Algorithm != LimitAlgorithm.TokenBucket)
+            {
+                errors[$"{at}.burst"] = "Only a 'token-bucket' limit has a burst.";
+            }
+            else if (burst < 1 || burst > MaxLimit)
             {
                 errors[$"{at}.burst"] = $"Must be between 1 and {MaxLimit}.";
             }

@@ -161,6 +161,51 @@ public sealed class CheckTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         Assert.Equal(9, info.GetProperty("usage")[0].GetProperty("remaining").GetInt64());
     }
 
+    [Theory]
+    [InlineData("fixed-window", null)]
+    [InlineData("fixed-window", "day")]
+    [InlineData("fixed-window", "month")]
+    [InlineData("sliding-window", null)]
+    public async Task EveryAlgorithm_AdmitsTheLimit_ThenAnswers429(string algorithm, string? calendar)
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        object limits = calendar is null
+            ? new[] { new { name = "w", algorithm, limit = 3L, windowSeconds = 3600 } }
+            : new[] { new { name = "w", algorithm, limit = 3L, windowSeconds = 0, calendar } };
+        var key = await gateway.CreateKeyAsync(tenant, limits);
+        using var client = gateway.CreateKeyClient(key);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect.StatusAsync(await client.PostAsync("/v1/check", null), 200);
+        }
+
+        var limited = await client.PostAsync("/v1/check", null);
+        await Expect.ProblemAsync(limited, 429, "rate-limited");
+        Assert.True(limited.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task Calendar_OnATokenBucket_AndBurst_OnAWindow_Are400()
+    {
+        using var admin = gateway.CreateAdminClient();
+
+        var response = await admin.PostAsJsonAsync("/admin/tenants", new
+        {
+            id = GatewayFactory.NewId("cal"),
+            name = "cal",
+            limits = new object[]
+            {
+                new { name = "a", algorithm = "token-bucket", limit = 1, windowSeconds = 60, calendar = "day" },
+                new { name = "b", algorithm = "sliding-window", limit = 1, windowSeconds = 60, burst = 5 },
+            },
+        });
+
+        var errors = (await Expect.ProblemAsync(response, 400, "validation-failed")).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("limits[0].calendar", out _));
+        Assert.True(errors.TryGetProperty("limits[1].burst", out _));
+    }
+
     [Fact]
     public async Task Check_OutOfScopeService_Is403()
     {

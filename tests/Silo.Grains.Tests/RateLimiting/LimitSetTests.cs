@@ -70,7 +70,7 @@ public sealed class LimitSetTests
             errors);
 
         Assert.Equal(
-            ["limits[1].algorithm", "limits[1].burst", "limits[1].limit", "limits[1].name", "limits[1].windowSeconds", "limits[2].name", "limits[2].windowSeconds"],
+            ["limits[1].burst", "limits[1].limit", "limits[1].name", "limits[1].windowSeconds", "limits[2].name", "limits[2].windowSeconds"],
             errors.Keys.Order(StringComparer.Ordinal));
     }
 }

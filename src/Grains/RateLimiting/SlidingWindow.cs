@@ -1,0 +1,98 @@
+namespace Silo.Grains.RateLimiting;
+
+/// <summary>
+/// A sliding window approximated from two fixed windows (as Cloudflare and nginx do): the count of the
+/// previous window weighs in by the part of it the sliding window still covers, so
+/// <c>estimate = previous × (1 − elapsed fraction) + current</c>. Admits when <c>estimate + cost ≤ Limit</c>.
+/// It never admits more than <c>Limit</c> in any window-long span that starts at a window boundary, and
+/// smooths the burst a fixed window allows around its boundary.
+/// </summary>
+public sealed class SlidingWindow : ILimitCounter
+{
+    private readonly WindowClock _clock;
+    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+    private DateTimeOffset _windowEnd = DateTimeOffset.MinValue;
+    private long _previous;
+    private long _current;
+
+    public SlidingWindow(LimitDefinition definition, DateTimeOffset utcNow, long timestamp, long timestampFrequency)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        _clock = new WindowClock(utcNow, timestamp, timestampFrequency);
+    }
+
+    public LimitDefinition Definition { get; }
+
+    public LimitOutcome TryAcquire(long cost, long timestamp)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cost, 0);
+        var now = Roll(timestamp);
+        var estimate = Estimate(now);
+        if (estimate + cost <= Definition.Limit)
+        {
+            _current += cost;
+            return Outcome(now, allowed: true, TimeSpan.Zero);
+        }
+
+        return Outcome(now, allowed: false, RetryAfter(now, cost));
+    }
+
+    public void Refund(long cost, long timestamp)
+    {
+        Roll(timestamp);
+        _current = Math.Max(0, _current - cost);
+    }
+
+    public LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
+
+    private TimeSpan Length => _windowEnd - _windowStart;
+
+    private DateTimeOffset Roll(long timestamp)
+    {
+        var now = _clock.UtcAt(timestamp);
+        if (now >= _windowEnd)
+        {
+            var (start, end) = _clock.Window(timestamp, Definition);
+            // The window just ended becomes the previous one; a longer gap leaves nothing to carry.
+            _previous = start == _windowEnd ? _current : 0;
+            _current = 0;
+            (_windowStart, _windowEnd) = (start, end);
+        }
+
+        return now < _windowStart ? _windowStart : now;
+    }
+
+    private double Fraction(DateTimeOffset now) => (now - _windowStart) / Length;
+
+    private double Estimate(DateTimeOffset now) => (_previous * (1 - Fraction(now))) + _current;
+
+    /// <summary>The wait after which <paramref name="cost"/> fits, assuming no other traffic.</summary>
+    private TimeSpan RetryAfter(DateTimeOffset now, long cost)
+    {
+        var limit = (double)Definition.Limit;
+        if (cost > limit)
+        {
+            return Length;
+        }
+
+        // Within this window the previous count fades linearly.
+        if (_current + cost <= limit && _previous > 0)
+        {
+            var fraction = 1 - ((limit - cost - _current) / _previous);
+            return TimeSpan.FromTicks((long)Math.Ceiling((fraction - Fraction(now)) * Length.Ticks));
+        }
+
+        // Otherwise in the next window, where this window's count fades instead.
+        var next = _current == 0 ? 0 : Math.Max(0, 1 - ((limit - cost) / _current));
+        return (_windowEnd - now) + TimeSpan.FromTicks((long)Math.Ceiling(next * Length.Ticks));
+    }
+
+    private LimitOutcome Outcome(DateTimeOffset now, bool allowed, TimeSpan retryAfter)
+    {
+        var estimate = Estimate(now);
+        var remaining = Math.Max(0, (long)Math.Floor(Definition.Limit - estimate));
+        var reset = estimate <= 0 ? TimeSpan.Zero : (_current > 0 ? _windowEnd - now + Length : _windowEnd - now);
+        return new LimitOutcome(Definition, allowed, remaining, reset, retryAfter);
+    }
+}
