@@ -19,6 +19,8 @@ internal static partial class KeyEndpoints
     {
         admin.MapPost("/tenants/{tenant}/keys", CreateAsync);
         admin.MapGet("/keys/{keyId}", GetAsync);
+        admin.MapPost("/keys/{keyId}/rotate", RotateAsync);
+        admin.MapPost("/keys/{keyId}/revoke", RevokeAsync);
     }
 
     private static async Task<IResult> CreateAsync(string tenant, HttpRequest request, IGrainFactory grains, TimeProvider time, ILoggerFactory loggers)
@@ -74,6 +76,51 @@ internal static partial class KeyEndpoints
             : TypedResults.Json(info, GatewayJson.Options);
     }
 
+    private static async Task<IResult> RotateAsync(string keyId, HttpRequest request, IGrainFactory grains, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (body, error) = await JsonBody.ReadAsync<RotateKeyRequest>(request, optional: true);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var grace = body?.GracePeriodSeconds ?? RotateKeyRequest.DefaultGracePeriodSeconds;
+        if (grace is < 0 or > RotateKeyRequest.MaxGracePeriodSeconds)
+        {
+            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["gracePeriodSeconds"] = $"Must be between 0 and {RotateKeyRequest.MaxGracePeriodSeconds}.",
+            });
+        }
+
+        if (!ApiKeyFormat.IsKeyId(keyId))
+        {
+            return Problem.For(GatewayError.UnknownKey);
+        }
+
+        var (key, secret) = ApiKeyFormat.GenerateForKeyId(keyId);
+        if (!await grains.GetGrain<IApiKeyGrain>(keyId).RotateAsync(ApiKeyFormat.HashSecret(secret), TimeSpan.FromSeconds(grace)))
+        {
+            return Problem.For(GatewayError.UnknownKey, "No such key, or it is revoked.");
+        }
+
+        LogKeyRotated(loggers.CreateLogger("Silo.Api.Audit"), keyId, grace);
+        var validUntil = grace > 0 ? time.GetUtcNow().AddSeconds(grace) : (DateTimeOffset?)null;
+        return TypedResults.Json(new RotateKeyResponse(keyId, key, validUntil), GatewayJson.Options, statusCode: StatusCodes.Status201Created)
+            .WithLocation($"/admin/keys/{keyId}");
+    }
+
+    private static async Task<IResult> RevokeAsync(string keyId, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        if (!ApiKeyFormat.IsKeyId(keyId) || !await grains.GetGrain<IApiKeyGrain>(keyId).RevokeAsync())
+        {
+            return Problem.For(GatewayError.UnknownKey);
+        }
+
+        LogKeyRevoked(loggers.CreateLogger("Silo.Api.Audit"), keyId);
+        return TypedResults.NoContent();
+    }
+
     private static Dictionary<string, string> Validate(CreateKeyRequest body, TimeProvider time)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -108,6 +155,12 @@ internal static partial class KeyEndpoints
 
         return errors;
     }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Audit: key {KeyId} rotated, old secret valid {GraceSeconds} s more")]
+    private static partial void LogKeyRotated(ILogger logger, string keyId, int graceSeconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Audit: key {KeyId} revoked")]
+    private static partial void LogKeyRevoked(ILogger logger, string keyId);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Audit: key {KeyId} created for tenant {TenantId}")]
     private static partial void LogKeyCreated(ILogger logger, string tenantId, string keyId);

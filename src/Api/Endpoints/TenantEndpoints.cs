@@ -9,7 +9,7 @@ using Silo.Runtime;
 namespace Silo.Api.Endpoints;
 
 /// <summary><c>/admin/tenants</c>: create and read tenants.</summary>
-internal static class TenantEndpoints
+internal static partial class TenantEndpoints
 {
     public const int MaxNameLength = 200;
 
@@ -17,6 +17,10 @@ internal static class TenantEndpoints
     {
         admin.MapPost("/tenants", CreateAsync);
         admin.MapGet("/tenants/{tenant}", GetAsync);
+        admin.MapPut("/tenants/{tenant}/limits", SetLimitsAsync);
+        admin.MapPost("/tenants/{tenant}/suspend", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Suspended, grains, loggers));
+        admin.MapPost("/tenants/{tenant}/resume", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Active, grains, loggers));
+        admin.MapGet("/tenants/{tenant}/audit", GetAuditAsync);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains)
@@ -53,6 +57,50 @@ internal static class TenantEndpoints
         return TypedResults.Json(await tenant.GetAsync(), GatewayJson.Options, statusCode: StatusCodes.Status201Created)
             .WithLocation($"/admin/tenants/{body.Id}");
     }
+
+    private static async Task<IResult> SetLimitsAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    {
+        var (body, error) = await JsonBody.ReadAsync<List<LimitDefinition>>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        LimitValidation.Validate(body, "limits", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.Validation(errors);
+        }
+
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        if (!Identifiers.IsSlug(tenant) || !await grain.SetLimitsAsync(body!))
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        return TypedResults.Json(await grain.GetAsync(), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> SetStatusAsync(string tenant, TenantStatus status, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        if (!Identifiers.IsSlug(tenant) || !await grains.GetGrain<ITenantGrain>(tenant).SetStatusAsync(status))
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        LogTenantStatus(loggers.CreateLogger("Silo.Api.Audit"), tenant, status);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> GetAuditAsync(string tenant, IGrainFactory grains)
+    {
+        var audit = Identifiers.IsSlug(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetAuditAsync() : null;
+        return audit is null ? Problem.For(GatewayError.UnknownTenant) : TypedResults.Json(audit, GatewayJson.Options);
+    }
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Audit: tenant {TenantId} is now {Status}")]
+    private static partial void LogTenantStatus(ILogger logger, string tenantId, TenantStatus status);
 
     private static async Task<IResult> GetAsync(string tenant, IGrainFactory grains)
     {

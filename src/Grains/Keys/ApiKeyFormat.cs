@@ -36,6 +36,13 @@ public static class ApiKeyFormat
         return (keyId, Compose(keyId, secret), secret);
     }
 
+    /// <summary>A new secret for an existing key id (rotation keeps the id, so budgets stay with the key).</summary>
+    public static (string Key, string Secret) GenerateForKeyId(string keyId)
+    {
+        var secret = RandomNumberGenerator.GetString(Alphabet, SecretLength);
+        return (Compose(keyId, secret), secret);
+    }
+
     /// <summary>Builds the key string for a key id and secret, appending the checksum.</summary>
     public static string Compose(string keyId, string secret)
     {

@@ -75,10 +75,14 @@ public sealed class ApiKeyGrain(
         var s = state.State;
 
         // Unknown id, wrong secret and revoked key look the same to the caller.
-        if (!state.RecordExists ||
-            !CryptographicOperations.FixedTimeEquals(request.SecretHash, s.SecretHash) ||
-            s.Status == ApiKeyStatus.Revoked)
+        if (!state.RecordExists || s.Status == ApiKeyStatus.Revoked || !SecretMatches(request.SecretHash, s))
         {
+            if (!state.RecordExists)
+            {
+                // Nothing to keep in memory for an id that does not exist.
+                DeactivateOnIdle();
+            }
+
             return AdmissionResult.Invalid;
         }
 
@@ -103,8 +107,7 @@ public sealed class ApiKeyGrain(
             return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Policies);
         }
 
-        _tenant ??= GrainFactory.GetGrain<ITenantGrain>(s.TenantId);
-        var tenant = await _tenant.AcquireAsync(request.Cost);
+        var tenant = await Tenant().AcquireAsync(request.Cost);
         if (tenant.Status != AdmissionStatus.Allowed)
         {
             // The tenant refused: give back what this key reserved, so the rejection costs nothing.
@@ -118,6 +121,50 @@ public sealed class ApiKeyGrain(
             LimitDecision.Tighter(keyDecision, tenant.Decision),
             CombinedPolicies(tenant.Policies));
     }
+
+    public async Task<bool> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod)
+    {
+        if (!state.RecordExists || state.State.Status == ApiKeyStatus.Revoked)
+        {
+            return false;
+        }
+
+        var s = state.State;
+        s.PreviousSecretHash = gracePeriod > TimeSpan.Zero ? s.SecretHash : null;
+        s.PreviousSecretExpiresAt = gracePeriod > TimeSpan.Zero ? time.GetUtcNow() + gracePeriod : null;
+        s.SecretHash = newSecretHash;
+        await state.WriteStateAsync();
+        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.rotated", GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
+        return true;
+    }
+
+    public async Task<bool> RevokeAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (state.State.Status != ApiKeyStatus.Revoked)
+        {
+            state.State.Status = ApiKeyStatus.Revoked;
+            state.State.PreviousSecretHash = null;
+            state.State.PreviousSecretExpiresAt = null;
+            await state.WriteStateAsync();
+            await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.revoked", GetPrimaryKeyString(), null));
+        }
+
+        return true;
+    }
+
+    private bool SecretMatches(byte[] presented, ApiKeyState s) =>
+        CryptographicOperations.FixedTimeEquals(presented, s.SecretHash) ||
+        (s.PreviousSecretHash is { } previous &&
+         s.PreviousSecretExpiresAt is { } until &&
+         time.GetUtcNow() < until &&
+         CryptographicOperations.FixedTimeEquals(presented, previous));
+
+    private ITenantGrain Tenant() => _tenant ??= GrainFactory.GetGrain<ITenantGrain>(state.State.TenantId);
 
     private IReadOnlyList<LimitPolicy> CombinedPolicies(IReadOnlyList<LimitPolicy> tenant)
     {

@@ -21,4 +21,9 @@ public sealed class ApiKeyState
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>SHA-256 of the secret a rotation replaced; valid until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    public byte[]? PreviousSecretHash { get; set; }
+
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 }

@@ -11,6 +11,15 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>The key's details and current usage; null when no such key exists.</summary>
     Task<ApiKeyInfo?> GetAsync();
 
+    /// <summary>
+    /// Replaces the secret. The old secret stays valid for <paramref name="gracePeriod"/>; both draw on this
+    /// key's budgets. False when no such key exists or it is revoked.
+    /// </summary>
+    Task<bool> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod);
+
+    /// <summary>Revokes the key (and any secret in its grace period) for good. False when no such key exists.</summary>
+    Task<bool> RevokeAsync();
+
     /// <summary>Authenticates the secret hash and takes the cost from the key's and the tenant's limits.</summary>
     Task<AdmissionResult> AdmitAsync(AdmissionRequest request);
 }

@@ -1,5 +1,6 @@
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
 
 namespace Silo.Grains.Tenants;
 
@@ -14,6 +15,18 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>Creates a key of this tenant under <paramref name="keyId"/> with the given secret hash.</summary>
     Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash);
+
+    /// <summary>Replaces the tenant's limits; they apply from the next request. False when no such tenant exists.</summary>
+    Task<bool> SetLimitsAsync(IReadOnlyList<LimitDefinition> limits);
+
+    /// <summary>Suspends (403 for every key) or resumes the tenant. False when no such tenant exists.</summary>
+    Task<bool> SetStatusAsync(TenantStatus status);
+
+    /// <summary>Appends a security event to the tenant's audit trail.</summary>
+    Task RecordAuditAsync(AuditEvent auditEvent);
+
+    /// <summary>The audit trail, newest first; null when no such tenant exists.</summary>
+    Task<IReadOnlyList<AuditEvent>?> GetAuditAsync();
 
     /// <summary>Takes <paramref name="cost"/> from the tenant's limits (called by its keys' grains).</summary>
     Task<AdmissionResult> AcquireAsync(long cost);

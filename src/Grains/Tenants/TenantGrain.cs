@@ -9,6 +9,9 @@ public sealed class TenantGrain(
     [PersistentState("tenant")] IPersistentState<TenantState> state,
     TimeProvider time) : Grain, ITenantGrain
 {
+    /// <summary>How many audit events a tenant keeps.</summary>
+    public const int MaxAuditEvents = 1000;
+
     private LimitSet _limits = new([], time);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -71,8 +74,63 @@ public sealed class TenantGrain(
         }
 
         state.State.KeyIds = [.. state.State.KeyIds, keyId];
+        AppendAudit(new AuditEvent(time.GetUtcNow(), "key.created", keyId, definition.Name));
         await state.WriteStateAsync();
         return CreateKeyStatus.Created;
+    }
+
+    public async Task<bool> SetLimitsAsync(IReadOnlyList<LimitDefinition> limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        state.State.Limits = [.. limits];
+        AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
+        await state.WriteStateAsync();
+        _limits = new LimitSet(state.State.Limits, time);
+        return true;
+    }
+
+    public async Task<bool> SetStatusAsync(TenantStatus status)
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (state.State.Status != status)
+        {
+            state.State.Status = status;
+            AppendAudit(new AuditEvent(time.GetUtcNow(), status == TenantStatus.Suspended ? "tenant.suspended" : "tenant.resumed", null, null));
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    public async Task RecordAuditAsync(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        if (state.RecordExists)
+        {
+            AppendAudit(auditEvent);
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>?> GetAuditAsync()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? [.. state.State.Audit.Reverse()] : null;
+    }
+
+    private void AppendAudit(AuditEvent auditEvent)
+    {
+        var audit = state.State.Audit;
+        state.State.Audit = audit.Count < MaxAuditEvents ? [.. audit, auditEvent] : [.. audit.Skip(audit.Count - MaxAuditEvents + 1), auditEvent];
     }
 
     public Task<AdmissionResult> AcquireAsync(long cost)

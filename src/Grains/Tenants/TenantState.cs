@@ -14,4 +14,7 @@ public sealed class TenantState
     public DateTimeOffset CreatedAt { get; set; }
 
     public IReadOnlyList<string> KeyIds { get; set; } = [];
+
+    /// <summary>The newest audit events, oldest first (at most <see cref="TenantGrain.MaxAuditEvents"/>).</summary>
+    public IReadOnlyList<AuditEvent> Audit { get; set; } = [];
 }
