@@ -9,15 +9,27 @@ namespace Silo.Api.Endpoints;
 /// <summary>Authenticates a data-plane request and asks the key's grain to admit it.</summary>
 internal static class Admission
 {
+    /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
+    public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
+
     public static async Task<AdmissionResult> AdmitAsync(IGrainFactory grains, HttpRequest request, long cost, string? service)
     {
-        if (!ApiKeyCredentials.TryRead(request, out var keyId, out var secret))
+        var failures = request.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
+        var address = request.HttpContext.Connection.RemoteIpAddress;
+        if (failures.IsBlocked(address))
         {
-            return AdmissionResult.Invalid;
+            return TooManyFailures;
         }
 
-        var key = grains.GetGrain<IApiKeyGrain>(keyId);
-        return await key.AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false);
+        var result = ApiKeyCredentials.TryRead(request, out var keyId, out var secret)
+            ? await grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
+            : AdmissionResult.Invalid;
+        if (result.Status == AdmissionStatus.InvalidKey)
+        {
+            failures.RecordFailure(address);
+        }
+
+        return result;
     }
 
     /// <summary>The error a refused admission answers with.</summary>
@@ -34,7 +46,16 @@ internal static class Admission
     /// <summary>Writes the problem for a refused admission, with the rate-limit headers when they apply.</summary>
     public static Task WriteRefusalAsync(HttpContext context, AdmissionResult result)
     {
+        if (ReferenceEquals(result, TooManyFailures))
+        {
+            return TooManyFailuresProblem().ExecuteAsync(context);
+        }
+
         RateLimitHeaders.Apply(context.Response, result);
         return Problem.For(ErrorFor(result.Status)).ExecuteAsync(context);
     }
+
+    /// <summary>429 for an address that failed authentication too often; retry after a minute.</summary>
+    public static IResult TooManyFailuresProblem() =>
+        Problem.For(GatewayError.RateLimited, "Too many failed authentications from this address.", retryAfterSeconds: 60);
 }

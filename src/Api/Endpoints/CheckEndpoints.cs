@@ -45,6 +45,11 @@ internal static class CheckEndpoints
         }
 
         var result = await Admission.AdmitAsync(grains, context.Request, cost, service);
+        if (ReferenceEquals(result, Admission.TooManyFailures))
+        {
+            return Admission.TooManyFailuresProblem();
+        }
+
         var d = result.Decision;
         RateLimitHeaders.Apply(context.Response, result);
         if (result.IsAllowed)

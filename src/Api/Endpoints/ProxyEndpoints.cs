@@ -51,7 +51,11 @@ internal static class ProxyEndpoints
             context,
             target,
             TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
-            response => RateLimitHeaders.Apply(response, admission));
+            response =>
+            {
+                context.Items[Hosting.SecurityHeadersMiddleware.ProxiedKey] = true;
+                RateLimitHeaders.Apply(response, admission);
+            });
         if (outcome.Error is { } error && !context.Response.HasStarted)
         {
             RateLimitHeaders.Apply(context.Response, admission);

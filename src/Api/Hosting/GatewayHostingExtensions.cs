@@ -40,6 +40,8 @@ public static class GatewayHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
+        builder.Services.AddSingleton(new FailedAuthenticationLimiter(
+            configuration.GetValue("Security:FailedAuthenticationsPerMinute", FailedAuthenticationLimiter.DefaultPerMinute)));
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
@@ -56,6 +58,7 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();

@@ -9,7 +9,7 @@ namespace Silo.Api.Tests.Infrastructure;
 /// The front end on real Kestrel (a free loopback port) instead of the in-memory test server: for behaviour
 /// that depends on real connections (client address, aborted responses, redirects on the wire).
 /// </summary>
-public sealed class KestrelGatewayFactory : GatewayFactory, IAsyncLifetime
+public class KestrelGatewayFactory : GatewayFactory, IAsyncLifetime
 {
     public KestrelGatewayFactory()
     {
