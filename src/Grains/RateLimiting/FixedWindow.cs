@@ -5,23 +5,16 @@ namespace Silo.Grains.RateLimiting;
 /// epoch (or to UTC days or months). Simple and exact, but a client can spend two windows' worth around a
 /// boundary; <see cref="SlidingWindow"/> smooths that.
 /// </summary>
-public sealed class FixedWindow : ILimitCounter
+public sealed class FixedWindow : WindowedCounter
 {
-    private readonly WindowClock _clock;
-    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
-    private DateTimeOffset _windowEnd = DateTimeOffset.MinValue;
     private long _count;
 
     public FixedWindow(LimitDefinition definition, DateTimeOffset utcNow, long timestamp, long timestampFrequency)
+        : base(definition, utcNow, timestamp, timestampFrequency)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        Definition = definition;
-        _clock = new WindowClock(utcNow, timestamp, timestampFrequency);
     }
 
-    public LimitDefinition Definition { get; }
-
-    public LimitOutcome TryAcquire(long cost, long timestamp)
+    public override LimitOutcome TryAcquire(long cost, long timestamp)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cost, 0);
         var now = Roll(timestamp);
@@ -32,31 +25,31 @@ public sealed class FixedWindow : ILimitCounter
         }
 
         // Waiting for the next window helps only if the cost fits into a whole window.
-        var retry = cost > Definition.Limit ? _windowEnd - _windowStart : _windowEnd - now;
+        var retry = cost > Definition.Limit ? Length : WindowEnd - now;
         return Outcome(now, allowed: false, retry);
     }
 
-    public void Refund(long cost, long timestamp)
+    public override void Refund(long cost, long timestamp)
     {
         Roll(timestamp);
         _count = Math.Max(0, _count - cost);
     }
 
-    public LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
+    public override LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
 
     /// <summary>Moves to the window of <paramref name="timestamp"/>, never back to an earlier one.</summary>
     private DateTimeOffset Roll(long timestamp)
     {
-        var now = _clock.UtcAt(timestamp);
-        if (now >= _windowEnd)
+        var now = Clock.UtcAt(timestamp);
+        if (now >= WindowEnd)
         {
-            (_windowStart, _windowEnd) = _clock.Window(timestamp, Definition);
+            (WindowStart, WindowEnd) = Clock.Window(timestamp, Definition);
             _count = 0;
         }
 
-        return now < _windowStart ? _windowStart : now;
+        return now < WindowStart ? WindowStart : now;
     }
 
     private LimitOutcome Outcome(DateTimeOffset now, bool allowed, TimeSpan retryAfter) =>
-        new(Definition, allowed, Math.Max(0, Definition.Limit - _count), _count == 0 ? TimeSpan.Zero : _windowEnd - now, retryAfter);
+        new(Definition, allowed, Math.Max(0, Definition.Limit - _count), _count == 0 ? TimeSpan.Zero : WindowEnd - now, retryAfter);
 }

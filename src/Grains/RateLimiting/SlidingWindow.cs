@@ -7,24 +7,17 @@ namespace Silo.Grains.RateLimiting;
 /// It never admits more than <c>Limit</c> in any window-long span that starts at a window boundary, and
 /// smooths the burst a fixed window allows around its boundary.
 /// </summary>
-public sealed class SlidingWindow : ILimitCounter
+public sealed class SlidingWindow : WindowedCounter
 {
-    private readonly WindowClock _clock;
-    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
-    private DateTimeOffset _windowEnd = DateTimeOffset.MinValue;
     private long _previous;
     private long _current;
 
     public SlidingWindow(LimitDefinition definition, DateTimeOffset utcNow, long timestamp, long timestampFrequency)
+        : base(definition, utcNow, timestamp, timestampFrequency)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        Definition = definition;
-        _clock = new WindowClock(utcNow, timestamp, timestampFrequency);
     }
 
-    public LimitDefinition Definition { get; }
-
-    public LimitOutcome TryAcquire(long cost, long timestamp)
+    public override LimitOutcome TryAcquire(long cost, long timestamp)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cost, 0);
         var now = Roll(timestamp);
@@ -38,32 +31,30 @@ public sealed class SlidingWindow : ILimitCounter
         return Outcome(now, allowed: false, RetryAfter(now, cost));
     }
 
-    public void Refund(long cost, long timestamp)
+    public override void Refund(long cost, long timestamp)
     {
         Roll(timestamp);
         _current = Math.Max(0, _current - cost);
     }
 
-    public LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
-
-    private TimeSpan Length => _windowEnd - _windowStart;
+    public override LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
 
     private DateTimeOffset Roll(long timestamp)
     {
-        var now = _clock.UtcAt(timestamp);
-        if (now >= _windowEnd)
+        var now = Clock.UtcAt(timestamp);
+        if (now >= WindowEnd)
         {
-            var (start, end) = _clock.Window(timestamp, Definition);
+            var (start, end) = Clock.Window(timestamp, Definition);
             // The window just ended becomes the previous one; a longer gap leaves nothing to carry.
-            _previous = start == _windowEnd ? _current : 0;
+            _previous = start == WindowEnd ? _current : 0;
             _current = 0;
-            (_windowStart, _windowEnd) = (start, end);
+            (WindowStart, WindowEnd) = (start, end);
         }
 
-        return now < _windowStart ? _windowStart : now;
+        return now < WindowStart ? WindowStart : now;
     }
 
-    private double Fraction(DateTimeOffset now) => (now - _windowStart) / Length;
+    private double Fraction(DateTimeOffset now) => (now - WindowStart) / Length;
 
     private double Estimate(DateTimeOffset now) => (_previous * (1 - Fraction(now))) + _current;
 
@@ -85,14 +76,14 @@ public sealed class SlidingWindow : ILimitCounter
 
         // Otherwise in the next window, where this window's count fades instead.
         var next = _current == 0 ? 0 : Math.Max(0, 1 - ((limit - cost) / _current));
-        return (_windowEnd - now) + TimeSpan.FromTicks((long)Math.Ceiling(next * Length.Ticks));
+        return (WindowEnd - now) + TimeSpan.FromTicks((long)Math.Ceiling(next * Length.Ticks));
     }
 
     private LimitOutcome Outcome(DateTimeOffset now, bool allowed, TimeSpan retryAfter)
     {
         var estimate = Estimate(now);
         var remaining = Math.Max(0, (long)Math.Floor(Definition.Limit - estimate));
-        var reset = estimate <= 0 ? TimeSpan.Zero : (_current > 0 ? _windowEnd - now + Length : _windowEnd - now);
+        var reset = estimate <= 0 ? TimeSpan.Zero : (_current > 0 ? WindowEnd - now + Length : WindowEnd - now);
         return new LimitOutcome(Definition, allowed, remaining, reset, retryAfter);
     }
 }
