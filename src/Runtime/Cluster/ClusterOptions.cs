@@ -37,6 +37,12 @@ public sealed class ClusterOptions
     /// <summary>A silo whose heartbeat is older than this is declared dead by whoever notices. The default value is 6 seconds.</summary>
     public TimeSpan IAmAliveTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>
+    /// After a silo has marked itself Dead on shutdown, how long it keeps its connections open, answering
+    /// "not owner" to callers whose view is a moment behind, before it closes them. The default value is 1 second.
+    /// </summary>
+    public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Votes older than this no longer count. The default value is 10 seconds.</summary>
     public TimeSpan VoteExpiration { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -72,8 +72,10 @@ internal sealed partial class SiloMembershipAgent(
 
         await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
 
-        // 3. Gone.
+        // 3. Gone. Callers a moment behind still get "not owner" (and retry elsewhere) during the drain,
+        //    rather than a connection that closes under a call they just sent.
         await TryChangeOwnRowAsync(SiloStatus.Dead).ConfigureAwait(false);
+        await Task.Delay(options.Value.ShutdownDrain, time, cancellationToken).ConfigureAwait(false);
         await listener.DisposeAsync().ConfigureAwait(false);
         await connections.DisposeAsync().ConfigureAwait(false);
         await membership.DisposeAsync().ConfigureAwait(false);

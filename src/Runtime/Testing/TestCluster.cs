@@ -41,7 +41,7 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(int silos, Action<SiloRuntimeBuilder> configureSilo, Action<IServiceCollection>? configureServices = null, ClusterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(configureSilo);
-        var cluster = new TestCluster(configureSilo, configureServices, options ?? new ClusterOptions { Id = "test" });
+        var cluster = new TestCluster(configureSilo, configureServices, options ?? new ClusterOptions { Id = "test", ShutdownDrain = TimeSpan.FromMilliseconds(200) });
         for (var i = 0; i < silos; i++)
         {
             await cluster.StartSiloAsync().ConfigureAwait(false);

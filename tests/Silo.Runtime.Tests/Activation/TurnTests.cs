@@ -77,6 +77,9 @@ public sealed class TurnTests
         var counter = silo.Grains.GetGrain<ICounterGrain>("q");
 
         var hang = counter.HangAsync();
+
+        // The hanging turn must be open before the second call queues behind it.
+        await silo.Probe.HangEntered.Task.Bounded();
         var queued = counter.AddAsync(10);
         silo.Time.Advance(TimeSpan.FromSeconds(6));
         await Assert.ThrowsAsync<TimeoutException>(() => queued.Bounded());

@@ -61,7 +61,11 @@ public sealed class CounterGrain(
 
     public Task FailAsync(string message) => throw new ArgumentException(message, nameof(message));
 
-    public Task HangAsync() => probe.Hang.Task;
+    public Task HangAsync()
+    {
+        probe.HangEntered.TrySetResult();
+        return probe.Hang.Task;
+    }
 
     public async Task<bool> WaitForCancellationAsync(CancellationToken cancellationToken)
     {

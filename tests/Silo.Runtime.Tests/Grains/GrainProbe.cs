@@ -19,6 +19,9 @@ public sealed class GrainProbe
 
     public TaskCompletionSource Hang { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed when a grain has entered <c>HangAsync</c> (its turn is open).</summary>
+    public TaskCompletionSource HangEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public TaskCompletionSource<DeactivationReason> Deactivated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TaskCompletionSource TimerTicked { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
