@@ -145,17 +145,24 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var frontEnd in FrontEnds)
+        // End every process even if ending one fails: a leftover silo would outlive the test run.
+        var failures = new List<Exception>();
+        foreach (var process in FrontEnds.Cast<IAsyncDisposable>().Concat(Silos).Append(Redis))
         {
-            await frontEnd.DisposeAsync();
+            try
+            {
+                await process.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                failures.Add(ex);
+            }
         }
 
-        foreach (var silo in Silos)
+        if (failures.Count > 0)
         {
-            await silo.DisposeAsync();
+            throw new AggregateException("Some test processes could not be ended.", failures);
         }
-
-        await Redis.DisposeAsync();
     }
 }
 
