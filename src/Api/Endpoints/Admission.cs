@@ -12,9 +12,8 @@ internal static class Admission
     /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
     public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
 
-    public static async Task<AdmissionResult> AdmitAsync(IGrainFactory grains, HttpRequest request, long cost, string? service)
+    public static async Task<AdmissionResult> AdmitAsync(IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service)
     {
-        var failures = request.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
         {

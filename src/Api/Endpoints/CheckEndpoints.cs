@@ -1,3 +1,4 @@
+using Silo.Api.Auth;
 using Silo.Api.Contracts;
 using Silo.Api.Errors;
 using Silo.Api.Json;
@@ -18,7 +19,7 @@ internal static class CheckEndpoints
         app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options));
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> CheckAsync(HttpContext context, IGrainFactory grains, FailedAuthenticationLimiter failures)
     {
         var (body, error) = await JsonBody.ReadAsync<CheckRequest>(context.Request, optional: true);
         if (error is not null)
@@ -44,7 +45,7 @@ internal static class CheckEndpoints
             return Problem.Validation(errors);
         }
 
-        var result = await Admission.AdmitAsync(grains, context.Request, cost, service);
+        var result = await Admission.AdmitAsync(grains, failures, context.Request, cost, service);
         if (ReferenceEquals(result, Admission.TooManyFailures))
         {
             return Admission.TooManyFailuresProblem();

@@ -1,3 +1,4 @@
+using Silo.Api.Auth;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Routing;
@@ -14,7 +15,7 @@ internal static class ProxyEndpoints
         app.Map("/{service}/{**path}", ProxyAsync);
     }
 
-    private static async Task ProxyAsync(HttpContext context, string service, IGrainFactory grains, RoutingTable routes, HttpForwarder forwarder)
+    private static async Task ProxyAsync(HttpContext context, string service, IGrainFactory grains, FailedAuthenticationLimiter failures, RoutingTable routes, HttpForwarder forwarder)
     {
         // Reserved segments belong to the gateway and malformed ids can never be services: answer
         // without touching a grain.
@@ -30,7 +31,7 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var admission = await Admission.AdmitAsync(grains, context.Request, cost: 1, service);
+        var admission = await Admission.AdmitAsync(grains, failures, context.Request, cost: 1, service);
         if (!admission.IsAllowed)
         {
             await Admission.WriteRefusalAsync(context, admission);

@@ -39,10 +39,11 @@ public sealed class GrainCodec
     }
 
     /// <summary>Fills a request's arguments from bytes written by <see cref="SerializeArguments"/>.</summary>
-    public void DeserializeArguments(GrainRequest request, ReadOnlySpan<byte> utf8)
+    public void DeserializeArguments(GrainRequest request, ReadOnlyMemory<byte> utf8)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var document = JsonDocument.Parse(utf8.ToArray());
+        // Parsed in place: the document only lives while the arguments are read.
+        using var document = JsonDocument.Parse(utf8);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
             throw new JsonException("Grain call arguments must be a JSON array.");

@@ -57,10 +57,10 @@ public sealed class SerializedCallTests
         var codec = GrainCodec.Default;
         var original = info.CreateRequest(0);
         Assert.Equal("AddAsync", original.MethodName);
-        codec.DeserializeArguments(original, "[41]"u8);
+        codec.DeserializeArguments(original, "[41]"u8.ToArray());
         var bytes = codec.SerializeArguments(original);
 
         Assert.Equal("[41]", System.Text.Encoding.UTF8.GetString(bytes));
-        Assert.Throws<System.Text.Json.JsonException>(() => codec.DeserializeArguments(info.CreateRequest(0), "{}"u8));
+        Assert.Throws<System.Text.Json.JsonException>(() => codec.DeserializeArguments(info.CreateRequest(0), "{}"u8.ToArray()));
     }
 }
