@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Silo.Grains.Keys;
+using Silo.Grains.Quotas;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
 using Silo.Runtime.Hosting;
@@ -11,6 +14,9 @@ public static class GatewayGrainsExtensions
     public static SiloRuntimeBuilder AddGatewayGrains(this SiloRuntimeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<LimitMetrics>();
+        builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder
             .AddGrain<IApiKeyGrain, ApiKeyGrain>()
             .AddGrain<ITenantGrain, TenantGrain>()

@@ -1,19 +1,28 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Silo.Grains.Admission;
+using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
 
 namespace Silo.Grains.Keys;
 
 /// <summary>
-/// Owns one key. Its limit counters live in memory (short windows need no durability); its definition is
-/// written through when it changes. Admission runs as one turn, so two requests of one key never race.
+/// Owns one key. Its short-window counters live in memory only; day, month and other long windows are
+/// checkpointed (see <see cref="QuotaOptions"/>); its definition is written through when it changes.
+/// Admission runs as one turn, so two requests of one key never race.
 /// </summary>
 public sealed class ApiKeyGrain(
     [PersistentState("key")] IPersistentState<ApiKeyState> state,
-    TimeProvider time) : Grain, IApiKeyGrain
+    [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
+    TimeProvider time,
+    IOptions<QuotaOptions> quotaOptions,
+    LimitMetrics metrics,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
-    private LimitSet _limits = new([], time);
+    private readonly GrainLimits _limits = new(usage, time, metrics, logger, "key");
+    private IDisposable? _checkpointTimer;
     private ITenantGrain? _tenant;
 
     // The key's and its tenant's policies, combined once per tenant policy list rather than per request.
@@ -24,10 +33,24 @@ public sealed class ApiKeyGrain(
     {
         if (state.RecordExists)
         {
-            _limits = new LimitSet(state.State.Limits, time);
+            _limits.Load(state.State.Limits, GetPrimaryKeyString(), state.State.TenantId, fromStorage: true);
+            EnsureCheckpointTimer();
         }
 
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _limits.FlushAsync(GetPrimaryKeyString());
+
+    /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
+    private void EnsureCheckpointTimer()
+    {
+        if (_checkpointTimer is null && _limits.Set.HasDurable)
+        {
+            var every = quotaOptions.Value.CheckpointInterval;
+            _checkpointTimer = RegisterTimer(_ => _limits.FlushAsync(GetPrimaryKeyString()), every, every);
+        }
     }
 
     public async Task<bool> InitializeAsync(string tenantId, ApiKeyDefinition definition, byte[] secretHash)
@@ -50,7 +73,8 @@ public sealed class ApiKeyGrain(
             ExpiresAt = definition.ExpiresAt,
         };
         await state.WriteStateAsync();
-        _limits = new LimitSet(state.State.Limits, time);
+        _limits.Load(state.State.Limits, GetPrimaryKeyString(), tenantId, fromStorage: false);
+        EnsureCheckpointTimer();
         _tenantPolicies = null;
         return true;
     }
@@ -63,10 +87,9 @@ public sealed class ApiKeyGrain(
         }
 
         var s = state.State;
-        var now = time.GetTimestamp();
-        var usage = s.Limits.Select((limit, i) => _limits.Usage(i, now)).ToArray();
+        var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
         return Task.FromResult<ApiKeyInfo?>(new ApiKeyInfo(
-            GetPrimaryKeyString(), s.TenantId, s.Name, s.Status, s.Limits, s.Scopes, s.CreatedAt, s.ExpiresAt, usage));
+            GetPrimaryKeyString(), s.TenantId, s.Name, s.Status, s.Limits, s.Scopes, s.CreatedAt, s.ExpiresAt, current));
     }
 
     public async Task<AdmissionResult> AdmitAsync(AdmissionRequest request)
@@ -96,22 +119,22 @@ public sealed class ApiKeyGrain(
             return AdmissionResult.Refused(AdmissionStatus.OutOfScope, s.TenantId);
         }
 
-        if (request.Cost > _limits.MaxCost)
+        if (request.Cost > _limits.Set.MaxCost)
         {
             return AdmissionResult.Refused(AdmissionStatus.CostTooHigh, s.TenantId);
         }
 
-        var keyDecision = _limits.TryAcquire(request.Cost, time.GetTimestamp());
+        var keyDecision = _limits.TryAcquire(request.Cost);
         if (!keyDecision.Allowed)
         {
-            return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Policies);
+            return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Set.Policies);
         }
 
         var tenant = await Tenant().AcquireAsync(request.Cost);
         if (tenant.Status != AdmissionStatus.Allowed)
         {
             // The tenant refused: give back what this key reserved, so the rejection costs nothing.
-            _limits.Refund(request.Cost, time.GetTimestamp());
+            _limits.Refund(request.Cost);
             return tenant with { Policies = CombinedPolicies(tenant.Policies) };
         }
 
@@ -170,7 +193,7 @@ public sealed class ApiKeyGrain(
     {
         if (!ReferenceEquals(tenant, _tenantPolicies))
         {
-            var key = _limits.Policies;
+            var key = _limits.Set.Policies;
             _combinedPolicies = tenant.Count == 0 ? key : key.Count == 0 ? tenant : [.. key, .. tenant];
             _tenantPolicies = tenant;
         }

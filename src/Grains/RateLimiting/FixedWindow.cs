@@ -37,6 +37,22 @@ public sealed class FixedWindow : WindowedCounter
 
     public override LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
 
+    public override WindowCheckpoint Checkpoint(long timestamp)
+    {
+        Roll(timestamp);
+        return CheckpointOf(_count, 0);
+    }
+
+    public override void Restore(WindowCheckpoint checkpoint, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Roll(timestamp);
+        if (checkpoint.WindowStart == WindowStart)
+        {
+            _count = Math.Max(_count, checkpoint.Current);
+        }
+    }
+
     /// <summary>Moves to the window of <paramref name="timestamp"/>, never back to an earlier one.</summary>
     private DateTimeOffset Roll(long timestamp)
     {

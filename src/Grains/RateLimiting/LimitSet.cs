@@ -1,37 +1,73 @@
 namespace Silo.Grains.RateLimiting;
 
 /// <summary>
-/// All limits of one key or tenant. A request passes only if every limit has room; when one rejects, the
-/// units already taken from the others are given back, so a rejected request costs nothing.
+/// All limits of one key or tenant. A request passes only if every enforced limit has room; when one rejects,
+/// the units already taken from the others are given back, so a rejected request costs nothing.
+/// Shadow limits are asked after the enforced ones pass: a would-be rejection is counted and reported through
+/// <see cref="ShadowRejected"/>, and the request goes on. Single-threaded, like the grain turn that owns it.
 /// </summary>
 public sealed class LimitSet
 {
     private readonly ILimitCounter[] _counters;
+    private readonly bool[] _shadow;
+    private readonly long[] _shadowRejections;
+
+    // Which shadow limits the last TryAcquire took units from, so Refund gives back only those.
+    private uint _lastShadowTaken;
 
     public LimitSet(IReadOnlyList<LimitDefinition> definitions, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(definitions);
+        if (definitions.Count > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(definitions), "At most 32 limits per set.");
+        }
+
         _counters = [.. definitions.Select(d => LimitCounter.Create(d, time))];
-        Policies = [.. definitions.Select(d => new LimitPolicy(d.Name, d.Capacity, d.EffectiveWindowSeconds))];
-        MaxCost = definitions.Count == 0 ? long.MaxValue : definitions.Min(d => d.Capacity);
+        _shadow = [.. definitions.Select(d => d.Shadow)];
+        _shadowRejections = new long[definitions.Count];
+        var enforced = definitions.Where(d => !d.Shadow).ToArray();
+        Policies = [.. enforced.Select(d => new LimitPolicy(d.Name, d.Capacity, d.EffectiveWindowSeconds))];
+        MaxCost = enforced.Length == 0 ? long.MaxValue : enforced.Min(d => d.Capacity);
+        IsEmpty = _counters.Length == 0;
+        HasDurable = definitions.Any(d => d.IsDurable);
     }
 
+    /// <summary>The enforced limits, as the rate-limit headers describe them.</summary>
     public IReadOnlyList<LimitPolicy> Policies { get; }
 
-    public bool IsEmpty => _counters.Length == 0;
+    public bool IsEmpty { get; }
 
-    /// <summary>Takes <paramref name="cost"/> from every limit, or from none.</summary>
+    /// <summary>Whether any limit is checkpointed to storage (<see cref="LimitDefinition.IsDurable"/>).</summary>
+    public bool HasDurable { get; }
+
+    /// <summary>The largest cost a request may have: the smallest capacity among the enforced limits.</summary>
+    public long MaxCost { get; }
+
+    /// <summary>Called with a shadow limit's definition each time it would have rejected a request.</summary>
+    public Action<LimitDefinition>? ShadowRejected { get; set; }
+
+    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
     public LimitDecision TryAcquire(long cost, long timestamp)
     {
+        _lastShadowTaken = 0;
         LimitOutcome? tightest = null;
         for (var i = 0; i < _counters.Length; i++)
         {
+            if (_shadow[i])
+            {
+                continue;
+            }
+
             var outcome = _counters[i].TryAcquire(cost, timestamp);
             if (!outcome.Allowed)
             {
                 for (var j = 0; j < i; j++)
                 {
-                    _counters[j].Refund(cost, timestamp);
+                    if (!_shadow[j])
+                    {
+                        _counters[j].Refund(cost, timestamp);
+                    }
                 }
 
                 return LimitDecision.From(outcome);
@@ -43,25 +79,85 @@ public sealed class LimitSet
             }
         }
 
+        AcquireShadow(cost, timestamp);
         return tightest is { } t ? LimitDecision.From(t) : LimitDecision.Unlimited;
     }
 
-    /// <summary>Gives back what a successful <see cref="TryAcquire"/> took.</summary>
+    /// <summary>Gives back what the last successful <see cref="TryAcquire"/> took (another level rejected).</summary>
     public void Refund(long cost, long timestamp)
     {
-        foreach (var counter in _counters)
+        for (var i = 0; i < _counters.Length; i++)
         {
-            counter.Refund(cost, timestamp);
+            if (!_shadow[i] || (_lastShadowTaken & (1u << i)) != 0)
+            {
+                _counters[i].Refund(cost, timestamp);
+            }
         }
-    }
 
-    /// <summary>The largest cost a request may have: the smallest capacity among the limits.</summary>
-    public long MaxCost { get; }
+        _lastShadowTaken = 0;
+    }
 
     /// <summary>The state of limit <paramref name="index"/> without taking anything.</summary>
     public LimitUsage Usage(int index, long timestamp)
     {
         var outcome = _counters[index].Peek(timestamp);
-        return new LimitUsage(outcome.Definition.Name, outcome.Definition.Capacity, outcome.Remaining, (int)Math.Ceiling(outcome.ResetAfter.TotalSeconds));
+        return new LimitUsage(
+            outcome.Definition.Name,
+            outcome.Definition.Capacity,
+            outcome.Remaining,
+            (int)Math.Ceiling(outcome.ResetAfter.TotalSeconds),
+            _shadow[index] ? _shadowRejections[index] : null);
+    }
+
+    /// <summary>The counts of the durable limits, for storage.</summary>
+    public IReadOnlyList<WindowCheckpoint> Checkpoint(long timestamp)
+    {
+        var checkpoints = new List<WindowCheckpoint>();
+        foreach (var counter in _counters)
+        {
+            if (counter.Definition.IsDurable && counter is WindowedCounter windowed)
+            {
+                checkpoints.Add(windowed.Checkpoint(timestamp));
+            }
+        }
+
+        return checkpoints;
+    }
+
+    /// <summary>Takes stored counts back; checkpoints of limits that no longer exist or changed shape are ignored.</summary>
+    public void Restore(IEnumerable<WindowCheckpoint> checkpoints, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        foreach (var checkpoint in checkpoints)
+        {
+            foreach (var counter in _counters)
+            {
+                if (counter.Definition.IsDurable && counter is WindowedCounter windowed && checkpoint.Matches(counter.Definition))
+                {
+                    windowed.Restore(checkpoint, timestamp);
+                }
+            }
+        }
+    }
+
+    private void AcquireShadow(long cost, long timestamp)
+    {
+        for (var i = 0; i < _counters.Length; i++)
+        {
+            if (!_shadow[i])
+            {
+                continue;
+            }
+
+            if (_counters[i].TryAcquire(cost, timestamp).Allowed)
+            {
+                _lastShadowTaken |= 1u << i;
+            }
+            else
+            {
+                _shadowRejections[i]++;
+                ShadowRejected?.Invoke(_counters[i].Definition);
+            }
+        }
     }
 }

@@ -39,6 +39,28 @@ public sealed class SlidingWindow : WindowedCounter
 
     public override LimitOutcome Peek(long timestamp) => Outcome(Roll(timestamp), allowed: true, TimeSpan.Zero);
 
+    public override WindowCheckpoint Checkpoint(long timestamp)
+    {
+        Roll(timestamp);
+        return CheckpointOf(_current, _previous);
+    }
+
+    public override void Restore(WindowCheckpoint checkpoint, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Roll(timestamp);
+        if (checkpoint.WindowStart == WindowStart)
+        {
+            _current = Math.Max(_current, checkpoint.Current);
+            _previous = Math.Max(_previous, checkpoint.Previous);
+        }
+        else if (checkpoint.WindowStart + Length == WindowStart)
+        {
+            // Stored during the window before this one: its count is now the previous window's.
+            _previous = Math.Max(_previous, checkpoint.Current);
+        }
+    }
+
     private DateTimeOffset Roll(long timestamp)
     {
         var now = Clock.UtcAt(timestamp);

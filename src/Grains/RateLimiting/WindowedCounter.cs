@@ -28,4 +28,16 @@ public abstract class WindowedCounter : ILimitCounter
     public abstract void Refund(long cost, long timestamp);
 
     public abstract LimitOutcome Peek(long timestamp);
+
+    /// <summary>The count of the window current at <paramref name="timestamp"/>, for storage.</summary>
+    public abstract WindowCheckpoint Checkpoint(long timestamp);
+
+    /// <summary>
+    /// Takes the count back from storage after a restart. Counts of a window that has since ended are ignored
+    /// (a sliding window keeps the one just before the current window as its previous count).
+    /// </summary>
+    public abstract void Restore(WindowCheckpoint checkpoint, long timestamp);
+
+    private protected WindowCheckpoint CheckpointOf(long current, long previous) =>
+        new(Definition.Name, Definition.Algorithm, Definition.WindowSeconds, Definition.Calendar, WindowStart, current, previous);
 }

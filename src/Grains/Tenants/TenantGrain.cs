@@ -1,27 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
+using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;
 
 namespace Silo.Grains.Tenants;
 
-/// <summary>Owns one tenant: its limits (counted in memory) and its definition (written through).</summary>
+/// <summary>
+/// Owns one tenant: its limits (short windows counted in memory, long windows checkpointed, see
+/// <see cref="QuotaOptions"/>) and its definition (written through).
+/// </summary>
 public sealed class TenantGrain(
     [PersistentState("tenant")] IPersistentState<TenantState> state,
-    TimeProvider time) : Grain, ITenantGrain
+    [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
+    TimeProvider time,
+    IOptions<QuotaOptions> quotaOptions,
+    LimitMetrics metrics,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     /// <summary>How many audit events a tenant keeps.</summary>
     public const int MaxAuditEvents = 1000;
 
-    private LimitSet _limits = new([], time);
+    private readonly GrainLimits _limits = new(usage, time, metrics, logger, "tenant");
+    private IDisposable? _checkpointTimer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists)
         {
-            _limits = new LimitSet(state.State.Limits, time);
+            _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: true);
+            EnsureCheckpointTimer();
         }
 
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _limits.FlushAsync(GetPrimaryKeyString());
+
+    /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
+    private void EnsureCheckpointTimer()
+    {
+        if (_checkpointTimer is null && _limits.Set.HasDurable)
+        {
+            var every = quotaOptions.Value.CheckpointInterval;
+            _checkpointTimer = RegisterTimer(_ => _limits.FlushAsync(GetPrimaryKeyString()), every, every);
+        }
     }
 
     public async Task<bool> CreateAsync(TenantDefinition definition)
@@ -40,7 +65,8 @@ public sealed class TenantGrain(
             CreatedAt = time.GetUtcNow(),
         };
         await state.WriteStateAsync();
-        _limits = new LimitSet(state.State.Limits, time);
+        _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: false);
+        EnsureCheckpointTimer();
         return true;
     }
 
@@ -55,9 +81,8 @@ public sealed class TenantGrain(
         }
 
         var s = state.State;
-        var now = time.GetTimestamp();
-        var usage = s.Limits.Select((_, i) => _limits.Usage(i, now)).ToArray();
-        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, usage);
+        var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
+        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)
@@ -90,7 +115,8 @@ public sealed class TenantGrain(
         state.State.Limits = [.. limits];
         AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         await state.WriteStateAsync();
-        _limits = new LimitSet(state.State.Limits, time);
+        _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: false);
+        EnsureCheckpointTimer();
         return true;
     }
 
@@ -147,18 +173,19 @@ public sealed class TenantGrain(
             return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId));
         }
 
-        if (_limits.IsEmpty)
+        var limits = _limits.Set;
+        if (limits.IsEmpty)
         {
-            return Task.FromResult(new AdmissionResult(AdmissionStatus.Allowed, tenantId, LimitDecision.Unlimited, _limits.Policies));
+            return Task.FromResult(new AdmissionResult(AdmissionStatus.Allowed, tenantId, LimitDecision.Unlimited, limits.Policies));
         }
 
-        if (cost > _limits.MaxCost)
+        if (cost > limits.MaxCost)
         {
             return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId));
         }
 
-        var decision = _limits.TryAcquire(cost, time.GetTimestamp());
+        var decision = _limits.TryAcquire(cost);
         return Task.FromResult(new AdmissionResult(
-            decision.Allowed ? AdmissionStatus.Allowed : AdmissionStatus.Limited, tenantId, decision, _limits.Policies));
+            decision.Allowed ? AdmissionStatus.Allowed : AdmissionStatus.Limited, tenantId, decision, limits.Policies));
     }
 }

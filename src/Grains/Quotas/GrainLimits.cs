@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Quotas;
+
+/// <summary>
+/// The limits of one key or tenant grain with what surrounds them: durable counts checkpointed to storage
+/// and shadow limits reported. Used only inside the owning activation's turns.
+/// </summary>
+internal sealed class GrainLimits
+{
+    private readonly TimeProvider _time;
+    private readonly LimitMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly string _scope;
+    private readonly QuotaCheckpointer _checkpointer;
+
+    public GrainLimits(IPersistentState<QuotaUsageState> usage, TimeProvider time, LimitMetrics metrics, ILogger logger, string scope)
+    {
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _scope = scope;
+        _checkpointer = new QuotaCheckpointer(usage, time, logger);
+        Set = new LimitSet([], time);
+    }
+
+    public LimitSet Set { get; private set; }
+
+    /// <summary>
+    /// Builds the counters of <paramref name="definitions"/>. Durable counts carry over from the previous
+    /// definitions (a limit keeping its name and shape keeps its count) or, right after activation, from storage.
+    /// </summary>
+    public void Load(IReadOnlyList<LimitDefinition> definitions, string owner, string tenant, bool fromStorage)
+    {
+        var now = _time.GetTimestamp();
+        var carried = Set.Checkpoint(now);
+        Set = new LimitSet(definitions, _time);
+        if (definitions.Any(d => d.Shadow))
+        {
+            Set.ShadowRejected = new ShadowRejectionLog(_metrics, _time, _logger, _scope, owner, tenant).Report;
+        }
+
+        if (fromStorage)
+        {
+            _checkpointer.Restore(Set);
+        }
+        else
+        {
+            Set.Restore(carried, now);
+        }
+    }
+
+    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
+    public LimitDecision TryAcquire(long cost)
+    {
+        var decision = Set.TryAcquire(cost, _time.GetTimestamp());
+        if (decision.Allowed)
+        {
+            _checkpointer.Touch(Set);
+        }
+
+        return decision;
+    }
+
+    /// <summary>Gives back what the last <see cref="TryAcquire"/> took.</summary>
+    public void Refund(long cost) => Set.Refund(cost, _time.GetTimestamp());
+
+    /// <summary>Writes the durable counts if they changed.</summary>
+    public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner);
+
+    public LimitUsage Usage(int index) => Set.Usage(index, _time.GetTimestamp());
+}
