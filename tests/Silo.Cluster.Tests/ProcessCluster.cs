@@ -15,10 +15,16 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private readonly string _clusterId = "ct" + Guid.NewGuid().ToString("N")[..8];
 
-    private ProcessCluster(RedisServer redis)
+    private readonly string[] _siloArguments;
+
+    private ProcessCluster(RedisServer redis, string[] siloArguments)
     {
         Redis = redis;
+        _siloArguments = siloArguments;
     }
+
+    /// <summary>Namespaces this cluster's Redis keys.</summary>
+    public string ClusterId => _clusterId;
 
     public RedisServer Redis { get; }
 
@@ -26,9 +32,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public List<FrontEndProcess> FrontEnds { get; } = [];
 
-    public static async Task<ProcessCluster> StartAsync(int silos, int frontEnds)
+    public static async Task<ProcessCluster> StartAsync(int silos, int frontEnds, params string[] siloArguments)
     {
-        var cluster = new ProcessCluster(await RedisServer.StartAsync());
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(), siloArguments);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
@@ -50,7 +56,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var dll = RepositoryPaths.BuiltAssembly("Silo", "Silo");
         var process = ChildProcess.Start(
             "dotnet",
-            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Silo:Port={port}", $"--Urls=http://127.0.0.1:{httpPort}"],
+            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Silo:Port={port}", $"--Urls=http://127.0.0.1:{httpPort}", .. _siloArguments],
             Path.GetDirectoryName(dll)!,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         var silo = new SiloProcess(process, port, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) });
