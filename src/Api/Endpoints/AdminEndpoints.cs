@@ -2,12 +2,14 @@ using Silo.Api.Auth;
 
 namespace Silo.Api.Endpoints;
 
-/// <summary>The admin API: every route under <c>/admin</c> requires the admin bearer token.</summary>
+/// <summary>The admin API: every route under <c>/admin</c> is rate limited and requires the admin bearer token.</summary>
 internal static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuthorizationFilter>();
+        var admin = app.MapGroup("/admin")
+            .RequireRateLimiting(AdminRateLimiting.PolicyName)
+            .AddEndpointFilter<AdminAuthorizationFilter>();
         admin.MapTenantEndpoints();
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();

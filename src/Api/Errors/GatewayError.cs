@@ -9,6 +9,9 @@ public enum GatewayError
     /// <summary>400: the body parsed but fields are invalid (the problem lists them).</summary>
     ValidationFailed,
 
+    /// <summary>400: the body is framed two ways (Content-Length with Transfer-Encoding, or Content-Length twice).</summary>
+    AmbiguousFraming,
+
     /// <summary>400: the request cost exceeds what any limit of the key or tenant can ever hold.</summary>
     CostTooHigh,
 
@@ -44,6 +47,12 @@ public enum GatewayError
 
     /// <summary>413: the body is larger than the endpoint accepts.</summary>
     PayloadTooLarge,
+
+    /// <summary>414: the request target is longer than the gateway accepts.</summary>
+    UrlTooLong,
+
+    /// <summary>431: too many request headers, or too many bytes of them.</summary>
+    HeadersTooLarge,
 
     /// <summary>415: the body is not JSON.</summary>
     UnsupportedMediaType,

@@ -7,6 +7,7 @@ public static class GatewayErrors
     {
         GatewayError.InvalidJson => (StatusCodes.Status400BadRequest, "invalid-json", "The request body is not valid JSON for this endpoint."),
         GatewayError.ValidationFailed => (StatusCodes.Status400BadRequest, "validation-failed", "One or more fields are invalid."),
+        GatewayError.AmbiguousFraming => (StatusCodes.Status400BadRequest, "ambiguous-framing", "The request body length is declared more than once."),
         GatewayError.CostTooHigh => (StatusCodes.Status400BadRequest, "cost-too-high", "The request cost exceeds the capacity of a limit."),
         GatewayError.InvalidApiKey => (StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid API key is required."),
         GatewayError.AdminUnauthorized => (StatusCodes.Status401Unauthorized, "admin-unauthorized", "A valid admin token is required."),
@@ -19,6 +20,8 @@ public static class GatewayErrors
         GatewayError.UnknownKey => (StatusCodes.Status404NotFound, "unknown-key", "No such key."),
         GatewayError.AlreadyExists => (StatusCodes.Status409Conflict, "already-exists", "A resource with this id already exists."),
         GatewayError.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large."),
+        GatewayError.UrlTooLong => (StatusCodes.Status414UriTooLong, "url-too-long", "The request URL is too long."),
+        GatewayError.HeadersTooLarge => (StatusCodes.Status431RequestHeaderFieldsTooLarge, "headers-too-large", "The request headers are too many or too large."),
         GatewayError.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The request body must be application/json."),
         GatewayError.RateLimited => (StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit exceeded."),
         GatewayError.UpstreamFailed => (StatusCodes.Status502BadGateway, "upstream-failed", "The downstream service could not be reached."),

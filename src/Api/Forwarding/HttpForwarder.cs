@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Features;
 using Silo.Api.Auth;
+using Silo.Api.Edge;
 using Silo.Api.Errors;
 
 namespace Silo.Api.Forwarding;
@@ -125,16 +126,21 @@ public sealed partial class HttpForwarder : IDisposable
             }
         }
 
-        // Client-supplied X-Forwarded-* are not trusted (no proxy in front of the gateway is configured);
-        // the gateway states what it saw itself.
+        // Client-supplied X-Forwarded-* are dropped above: only a trusted proxy's chain is passed on (with the
+        // proxy appended); otherwise the gateway states what it saw itself.
+        var chain = context.Features.Get<ForwardedChain>();
         var remote = context.Connection.RemoteIpAddress;
-        if (remote is not null)
+        if (chain is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", chain.ForwardedFor);
+        }
+        else if (remote is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", EdgeMiddleware.Format(remote));
         }
 
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", chain?.Proto ?? incoming.Scheme);
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", chain?.Host ?? incoming.Host.Value);
         return request;
     }
 

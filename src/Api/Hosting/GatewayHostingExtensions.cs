@@ -1,5 +1,6 @@
 using Silo.Api.Auth;
 using Silo.Api.Demo;
+using Silo.Api.Edge;
 using Silo.Api.Endpoints;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
@@ -45,6 +46,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
+        builder.Services.AddAdminRateLimiting(configuration.GetValue("Admin:RequestsPerMinute", AdminRateLimiting.DefaultPerMinute));
+        builder.AddEdge();
         if (IsDemoEnabled(configuration))
         {
             builder.Services.AddHostedService<DemoSeeder>();
@@ -58,7 +61,9 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseMiddleware<EdgeMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();

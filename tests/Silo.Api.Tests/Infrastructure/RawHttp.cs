@@ -1,0 +1,32 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Silo.Api.Tests.Infrastructure;
+
+/// <summary>Writes bytes HttpClient refuses to send (smuggling shapes, bare CR in a header) and reads the status line.</summary>
+public static class RawHttp
+{
+    public static async Task<int> SendAsync(Uri baseAddress, string request)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        using var client = new TcpClient();
+        await client.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        var text = new StringBuilder();
+        while (!text.ToString().Contains("\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (read == 0)
+            {
+                break;
+            }
+
+            text.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+
+        var statusLine = text.ToString().Split("\r\n")[0];
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
