@@ -9,7 +9,10 @@ internal static class AdminEndpoints
     {
         var admin = app.MapGroup("/admin")
             .RequireRateLimiting(AdminRateLimiting.PolicyName)
-            .AddEndpointFilter<AdminAuthorizationFilter>();
+            .AddEndpointFilter<AdminAuthorizationFilter>()
+            .WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         admin.MapTenantEndpoints();
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();

@@ -15,8 +15,12 @@ internal static class CheckEndpoints
 
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/check", CheckAsync);
-        app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options));
+        app.MapPost("/v1/check", CheckAsync)
+            .Accepts<CheckRequest>("application/json").Produces<CheckResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithTags("Data plane").WithSummary("Ask whether a request of the given cost is admitted (X-Api-Key)");
+        app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options)).ExcludeFromDescription();
     }
 
     private static async Task<IResult> CheckAsync(HttpContext context, IGrainFactory grains, FailedAuthenticationLimiter failures)

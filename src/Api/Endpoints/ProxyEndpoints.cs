@@ -12,7 +12,8 @@ internal static class ProxyEndpoints
 {
     public static void MapProxyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.Map("/{service}/{**path}", ProxyAsync);
+        app.Map("/{service}/{**path}", ProxyAsync)
+            .WithTags("Data plane").WithSummary("Proxied to a healthy endpoint of {service} (X-Api-Key)");
     }
 
     private static async Task ProxyAsync(HttpContext context, string service, IGrainFactory grains, FailedAuthenticationLimiter failures, RoutingTable routes, HttpForwarder forwarder)

@@ -12,8 +12,13 @@ internal static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapPost("/services", CreateAsync);
-        admin.MapGet("/services/{service}", GetAsync);
+        admin.MapPost("/services", CreateAsync)
+            .Accepts<CreateServiceRequest>("application/json").Produces<ServiceResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Register a downstream service and its endpoints");
+        admin.MapGet("/services/{service}", GetAsync)
+            .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A service: endpoints, health, breaker state");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains, RoutingTable routes)

@@ -15,12 +15,26 @@ internal static partial class TenantEndpoints
 
     public static void MapTenantEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapPost("/tenants", CreateAsync);
-        admin.MapGet("/tenants/{tenant}", GetAsync);
-        admin.MapPut("/tenants/{tenant}/limits", SetLimitsAsync);
-        admin.MapPost("/tenants/{tenant}/suspend", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Suspended, grains, loggers));
-        admin.MapPost("/tenants/{tenant}/resume", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Active, grains, loggers));
-        admin.MapGet("/tenants/{tenant}/audit", GetAuditAsync);
+        admin.MapPost("/tenants", CreateAsync)
+            .Accepts<CreateTenantRequest>("application/json").Produces<TenantInfo>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Create a tenant with its limits");
+        admin.MapGet("/tenants/{tenant}", GetAsync)
+            .Produces<TenantInfo>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A tenant: status, limits, current usage, keys");
+        admin.MapPut("/tenants/{tenant}/limits", SetLimitsAsync)
+            .Accepts<List<LimitDefinition>>("application/json").Produces<TenantInfo>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Replace a tenant's limits (applies on the next request)");
+        admin.MapPost("/tenants/{tenant}/suspend", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Suspended, grains, loggers))
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Suspend a tenant: its keys get 403");
+        admin.MapPost("/tenants/{tenant}/resume", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Active, grains, loggers))
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Resume a suspended tenant");
+        admin.MapGet("/tenants/{tenant}/audit", GetAuditAsync)
+            .Produces<List<AuditEvent>>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A tenant's security events, newest first");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains)

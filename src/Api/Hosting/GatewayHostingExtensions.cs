@@ -40,6 +40,12 @@ public static class GatewayHostingExtensions
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Silo gateway";
+            document.Info.Description = "Admin API (Authorization: Bearer <admin token>) and data plane (X-Api-Key: <key>).";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddSingleton(new FailedAuthenticationLimiter(
             configuration.GetValue("Security:FailedAuthenticationsPerMinute", FailedAuthenticationLimiter.DefaultPerMinute)));
@@ -65,6 +71,12 @@ public static class GatewayHostingExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "swagger";
+            options.SwaggerEndpoint("/openapi/v1.json", "Silo gateway v1");
+        });
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();
         if (IsDemoEnabled(app.Configuration))
