@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Silo.Grains.Cors;
 using Silo.Grains.Keys;
 using Silo.Grains.Quotas;
 using Silo.Grains.Services;
@@ -20,6 +21,7 @@ public static class GatewayGrainsExtensions
         return builder
             .AddGrain<IApiKeyGrain, ApiKeyGrain>()
             .AddGrain<ITenantGrain, TenantGrain>()
-            .AddGrain<IServiceGrain, ServiceGrain>();
+            .AddGrain<IServiceGrain, ServiceGrain>()
+            .AddGrain<ICorsDirectoryGrain, CorsDirectoryGrain>();
     }
 }

@@ -3,4 +3,4 @@ using Silo.Grains.RateLimiting;
 namespace Silo.Api.Contracts;
 
 /// <summary>Body of <c>POST /admin/tenants</c>.</summary>
-public sealed record CreateTenantRequest(string? Id, string? Name, IReadOnlyList<LimitDefinition>? Limits);
+public sealed record CreateTenantRequest(string? Id, string? Name, IReadOnlyList<LimitDefinition>? Limits, IReadOnlyList<string?>? CorsOrigins = null);

@@ -1,4 +1,5 @@
 using Silo.Api.Auth;
+using Silo.Api.Cors;
 using Silo.Api.Errors;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
@@ -26,6 +27,10 @@ internal static class Admission
         if (result.Status == AdmissionStatus.InvalidKey)
         {
             failures.RecordFailure(address);
+        }
+        else if (result.TenantId is { } tenant)
+        {
+            request.HttpContext.Items[CorsMiddleware.TenantKey] = tenant;
         }
 
         return result;

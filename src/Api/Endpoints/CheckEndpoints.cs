@@ -16,7 +16,7 @@ internal static class CheckEndpoints
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/check", CheckAsync)
-            .Accepts<CheckRequest>("application/json").Produces<CheckResponse>()
+            .JsonBody<CheckRequest>(required: false).Produces<CheckResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Data plane").WithSummary("Ask whether a request of the given cost is admitted (X-Api-Key)");

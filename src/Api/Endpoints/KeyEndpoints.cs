@@ -18,14 +18,14 @@ internal static partial class KeyEndpoints
     public static void MapKeyEndpoints(this IEndpointRouteBuilder admin)
     {
         admin.MapPost("/tenants/{tenant}/keys", CreateAsync)
-            .Accepts<CreateKeyRequest>("application/json").Produces<CreateKeyResponse>(StatusCodes.Status201Created)
+            .JsonBody<CreateKeyRequest>().Produces<CreateKeyResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Create an API key; the full key is in this response only");
         admin.MapGet("/keys/{keyId}", GetAsync)
             .Produces<ApiKeyInfo>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A key: status, tenant, limits, usage (never the secret)");
         admin.MapPost("/keys/{keyId}/rotate", RotateAsync)
-            .Accepts<RotateKeyRequest>("application/json").Produces<RotateKeyResponse>(StatusCodes.Status201Created)
+            .JsonBody<RotateKeyRequest>().Produces<RotateKeyResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Rotate a key's secret; the old one stays valid for the grace period");
         admin.MapPost("/keys/{keyId}/revoke", RevokeAsync)

@@ -13,7 +13,7 @@ internal static class ServiceEndpoints
     public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
     {
         admin.MapPost("/services", CreateAsync)
-            .Accepts<CreateServiceRequest>("application/json").Produces<ServiceResponse>(StatusCodes.Status201Created)
+            .JsonBody<CreateServiceRequest>().Produces<ServiceResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register a downstream service and its endpoints");
         admin.MapGet("/services/{service}", GetAsync)

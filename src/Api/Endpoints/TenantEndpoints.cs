@@ -2,6 +2,7 @@ using Silo.Api.Contracts;
 using Silo.Api.Errors;
 using Silo.Api.Json;
 using Silo.Grains;
+using Silo.Grains.Cors;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
 using Silo.Runtime;
@@ -16,16 +17,20 @@ internal static partial class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder admin)
     {
         admin.MapPost("/tenants", CreateAsync)
-            .Accepts<CreateTenantRequest>("application/json").Produces<TenantInfo>(StatusCodes.Status201Created)
+            .JsonBody<CreateTenantRequest>().Produces<TenantInfo>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a tenant with its limits");
         admin.MapGet("/tenants/{tenant}", GetAsync)
             .Produces<TenantInfo>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A tenant: status, limits, current usage, keys");
         admin.MapPut("/tenants/{tenant}/limits", SetLimitsAsync)
-            .Accepts<List<LimitDefinition>>("application/json").Produces<TenantInfo>()
+            .JsonBody<List<LimitDefinition>>().Produces<TenantInfo>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replace a tenant's limits (applies on the next request)");
+        admin.MapPut("/tenants/{tenant}/cors", SetCorsAsync)
+            .JsonBody<List<string>>().Produces<TenantInfo>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Replace the browser origins allowed to call with the tenant's keys (within 1 s on every front end)");
         admin.MapPost("/tenants/{tenant}/suspend", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Suspended, grains, loggers))
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Suspend a tenant: its keys get 403");
@@ -57,13 +62,14 @@ internal static partial class TenantEndpoints
         }
 
         LimitValidation.Validate(body.Limits, "limits", errors);
+        var origins = CorsOrigins.Validate(body.CorsOrigins, "corsOrigins", errors);
         if (errors.Count > 0)
         {
             return Problem.Validation(errors);
         }
 
         var tenant = grains.GetGrain<ITenantGrain>(body.Id!);
-        if (!await tenant.CreateAsync(new TenantDefinition(body.Name!, body.Limits ?? [])))
+        if (!await tenant.CreateAsync(new TenantDefinition(body.Name!, body.Limits ?? [], origins)))
         {
             return Problem.For(GatewayError.AlreadyExists, $"Tenant '{body.Id}' already exists.");
         }
@@ -89,6 +95,30 @@ internal static partial class TenantEndpoints
 
         var grain = grains.GetGrain<ITenantGrain>(tenant);
         if (!Identifiers.IsSlug(tenant) || !await grain.SetLimitsAsync(body!))
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        return TypedResults.Json(await grain.GetAsync(), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> SetCorsAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    {
+        var (body, error) = await JsonBody.ReadAsync<List<string?>>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var origins = CorsOrigins.Validate(body, "corsOrigins", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.Validation(errors);
+        }
+
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        if (!Identifiers.IsSlug(tenant) || !await grain.SetCorsOriginsAsync(origins))
         {
             return Problem.For(GatewayError.UnknownTenant);
         }

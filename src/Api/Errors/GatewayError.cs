@@ -30,6 +30,9 @@ public enum GatewayError
     /// <summary>403: the key's tenant is suspended.</summary>
     TenantSuspended,
 
+    /// <summary>403: a CORS preflight from an origin no tenant allows.</summary>
+    OriginNotAllowed,
+
     /// <summary>404: nothing is served at this path (a gateway path with no such route).</summary>
     RouteNotFound,
 

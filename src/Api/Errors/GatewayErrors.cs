@@ -14,6 +14,7 @@ public static class GatewayErrors
         GatewayError.KeyExpired => (StatusCodes.Status403Forbidden, "key-expired", "The API key has expired."),
         GatewayError.OutOfScope => (StatusCodes.Status403Forbidden, "out-of-scope", "The API key may not call this service."),
         GatewayError.TenantSuspended => (StatusCodes.Status403Forbidden, "tenant-suspended", "The tenant is suspended."),
+        GatewayError.OriginNotAllowed => (StatusCodes.Status403Forbidden, "origin-not-allowed", "No tenant allows calls from this origin."),
         GatewayError.RouteNotFound => (StatusCodes.Status404NotFound, "not-found", "Nothing is served at this path."),
         GatewayError.UnknownService => (StatusCodes.Status404NotFound, "unknown-service", "No such service."),
         GatewayError.UnknownTenant => (StatusCodes.Status404NotFound, "unknown-tenant", "No such tenant."),

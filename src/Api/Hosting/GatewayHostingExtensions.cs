@@ -1,4 +1,5 @@
 using Silo.Api.Auth;
+using Silo.Api.Cors;
 using Silo.Api.Demo;
 using Silo.Api.Edge;
 using Silo.Api.Endpoints;
@@ -50,6 +51,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton(new FailedAuthenticationLimiter(
             configuration.GetValue("Security:FailedAuthenticationsPerMinute", FailedAuthenticationLimiter.DefaultPerMinute)));
         builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddSingleton<CorsTable>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
         builder.Services.AddAdminRateLimiting(configuration.GetValue("Admin:RequestsPerMinute", AdminRateLimiting.DefaultPerMinute));
@@ -69,6 +71,7 @@ public static class GatewayHostingExtensions
         app.UseExceptionHandler();
         app.UseMiddleware<EdgeMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapOpenApi();

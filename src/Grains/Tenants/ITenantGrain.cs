@@ -22,6 +22,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Suspends (403 for every key) or resumes the tenant. False when no such tenant exists.</summary>
     Task<bool> SetStatusAsync(TenantStatus status);
 
+    /// <summary>Replaces the browser origins allowed to call with this tenant's keys; false if no such tenant.</summary>
+    Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins);
+
     /// <summary>Appends a security event to the tenant's audit trail.</summary>
     Task RecordAuditAsync(AuditEvent auditEvent);
 

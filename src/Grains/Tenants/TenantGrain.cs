@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Silo.Grains.Admission;
+using Silo.Grains.Cors;
 using Silo.Grains.Keys;
 using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;
@@ -62,9 +63,15 @@ public sealed class TenantGrain(
             Name = definition.Name,
             Status = TenantStatus.Active,
             Limits = [.. definition.Limits],
+            CorsOrigins = [.. definition.CorsOrigins ?? []],
             CreatedAt = time.GetUtcNow(),
         };
         await state.WriteStateAsync();
+        if (state.State.CorsOrigins.Count > 0)
+        {
+            await Directory().SetTenantAsync(GetPrimaryKeyString(), state.State.CorsOrigins);
+        }
+
         _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
         return true;
@@ -82,7 +89,7 @@ public sealed class TenantGrain(
 
         var s = state.State;
         var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
-        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current);
+        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)
@@ -136,6 +143,26 @@ public sealed class TenantGrain(
 
         return true;
     }
+
+    public async Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins)
+    {
+        ArgumentNullException.ThrowIfNull(origins);
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        state.State.CorsOrigins = [.. origins];
+        AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.cors-changed", null, string.Join(", ", origins)));
+        await state.WriteStateAsync();
+
+        // The tenant is the authority; the directory is the index front ends read. A failure here leaves the
+        // index stale until the next change, so report it to the caller (who may retry: the call is idempotent).
+        await Directory().SetTenantAsync(GetPrimaryKeyString(), state.State.CorsOrigins);
+        return true;
+    }
+
+    private ICorsDirectoryGrain Directory() => GrainFactory.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
 
     public async Task RecordAuditAsync(AuditEvent auditEvent)
     {

@@ -10,4 +10,5 @@ public sealed record TenantInfo(
     IReadOnlyList<LimitDefinition> Limits,
     DateTimeOffset CreatedAt,
     IReadOnlyList<string> KeyIds,
-    IReadOnlyList<LimitUsage> Usage);
+    IReadOnlyList<LimitUsage> Usage,
+    IReadOnlyList<string> CorsOrigins);

@@ -15,6 +15,9 @@ public sealed class TenantState
 
     public IReadOnlyList<string> KeyIds { get; set; } = [];
 
+    /// <summary>Browser origins allowed to call with this tenant's keys (normalized; see <c>CorsOrigins</c>).</summary>
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
     /// <summary>The newest audit events, oldest first (at most <see cref="TenantGrain.MaxAuditEvents"/>).</summary>
     public IReadOnlyList<AuditEvent> Audit { get; set; } = [];
 }

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Silo.Api.Errors;
+using Silo.Grains.Cors;
+
+namespace Silo.Api.Cors;
+
+/// <summary>
+/// Per-tenant CORS on the data plane. A preflight carries no API key, so it is answered at the edge for any
+/// origin some tenant allows (the actual request still needs a valid key). The actual response carries
+/// <c>Access-Control-Allow-Origin</c> only when the key's own tenant allows the origin, so a browser page can
+/// read answers only for the tenants that listed it. Admin and operations routes never answer CORS.
+/// </summary>
+internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable table)
+{
+    /// <summary>Set in <see cref="HttpContext.Items"/> by admission once the key's tenant is known.</summary>
+    public const string TenantKey = "silo.tenant";
+
+    private const string ExposedHeaders = "RateLimit, RateLimit-Policy, Retry-After";
+    private const int MaxAgeSeconds = 600;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var originHeader = request.Headers.Origin;
+        if (originHeader.Count != 1 || IsGatewayPath(request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var origin = originHeader[0]!;
+        var known = CorsOrigins.TryNormalize(origin, out var normalized) && normalized != CorsOrigins.Any;
+        if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method"))
+        {
+            await PreflightAsync(context, origin, known && await table.AnyTenantAllowsAsync(normalized));
+            return;
+        }
+
+        if (known)
+        {
+            context.Response.OnStarting(static state => ((ActualRequest)state).ApplyAsync(), new ActualRequest(context, table, origin, normalized));
+        }
+
+        await next(context);
+    }
+
+    private static Task PreflightAsync(HttpContext context, string origin, bool allowed)
+    {
+        var headers = context.Response.Headers;
+        headers.Vary = "Origin";
+        if (!allowed)
+        {
+            return Problem.For(GatewayError.OriginNotAllowed).ExecuteAsync(context);
+        }
+
+        var method = context.Request.Headers["Access-Control-Request-Method"].ToString();
+        var requested = context.Request.Headers["Access-Control-Request-Headers"].ToString();
+        headers.AccessControlAllowOrigin = origin;
+        headers.AccessControlAllowMethods = TokenList().IsMatch(method) ? method : "GET, POST";
+        if (requested.Length > 0 && TokenList().IsMatch(requested))
+        {
+            headers.AccessControlAllowHeaders = requested;
+        }
+
+        headers.AccessControlMaxAge = MaxAgeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private static bool IsGatewayPath(PathString path) =>
+        path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 100)]
+    private static partial Regex TokenList();
+
+    private sealed class ActualRequest(HttpContext context, CorsTable table, string origin, string normalized)
+    {
+        public async Task ApplyAsync()
+        {
+            var headers = context.Response.Headers;
+            headers.Append("Vary", "Origin");
+            if (context.Items[TenantKey] is string tenant && await table.TenantAllowsAsync(tenant, normalized))
+            {
+                // A downstream's own CORS answer is replaced: the gateway decides who may read through it.
+                headers.AccessControlAllowOrigin = origin;
+                headers.AccessControlExposeHeaders = ExposedHeaders;
+                headers.Remove("Access-Control-Allow-Credentials");
+            }
+            else
+            {
+                headers.Remove("Access-Control-Allow-Origin");
+            }
+        }
+    }
+}
