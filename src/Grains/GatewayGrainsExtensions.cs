@@ -17,6 +17,7 @@ public static class GatewayGrainsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<LimitMetrics>();
+        builder.Services.TryAddSingleton<IHealthProber, HttpHealthProber>();
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder
             .AddGrain<IApiKeyGrain, ApiKeyGrain>()

@@ -66,6 +66,9 @@ public enum GatewayError
     /// <summary>502: the downstream could not be reached or broke the exchange.</summary>
     UpstreamFailed,
 
+    /// <summary>503: the service's circuit is open (with Retry-After); the downstream is not called.</summary>
+    CircuitOpen,
+
     /// <summary>503: the service has no endpoint to send to.</summary>
     NoHealthyEndpoint,
 

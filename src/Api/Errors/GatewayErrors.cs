@@ -26,6 +26,7 @@ public static class GatewayErrors
         GatewayError.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The request body must be application/json."),
         GatewayError.RateLimited => (StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit exceeded."),
         GatewayError.UpstreamFailed => (StatusCodes.Status502BadGateway, "upstream-failed", "The downstream service could not be reached."),
+        GatewayError.CircuitOpen => (StatusCodes.Status503ServiceUnavailable, "circuit-open", "The service is failing; the gateway is holding calls back for a moment."),
         GatewayError.NoHealthyEndpoint => (StatusCodes.Status503ServiceUnavailable, "no-healthy-endpoint", "The service has no available endpoint."),
         GatewayError.GatewayUnavailable => (StatusCodes.Status503ServiceUnavailable, "gateway-unavailable", "The gateway cannot decide right now; retry shortly."),
         GatewayError.UpstreamTimeout => (StatusCodes.Status504GatewayTimeout, "upstream-timeout", "The downstream service did not answer in time."),

@@ -51,6 +51,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton(new FailedAuthenticationLimiter(
             configuration.GetValue("Security:FailedAuthenticationsPerMinute", FailedAuthenticationLimiter.DefaultPerMinute)));
         builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddSingleton<OutcomeReporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
         builder.Services.AddSingleton<CorsTable>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();

@@ -7,9 +7,10 @@ namespace Silo.Api.Routing;
 
 /// <summary>
 /// The front end's cache of routing snapshots, so a proxied request does not call the service grain.
-/// A snapshot older than <see cref="RefreshInterval"/> is served while one refresh runs in the background;
-/// unknown services are cached too (briefly), so a flood of requests to a missing service costs one grain
-/// call per interval, not one per request.
+/// A snapshot older than <see cref="RefreshInterval"/> is served while one refresh (a cheap "changed since
+/// this stamp?" call) runs in the background; an outcome report or probe that sees a newer stamp refreshes at
+/// once. Unknown services are cached too (briefly), so a flood of requests to a missing service costs one grain
+/// call per interval, not one per request. Endpoint in-flight counts and pickers survive refreshes.
 /// </summary>
 public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
 {
@@ -32,49 +33,103 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
             return entry.Route;
         }
 
-        var fresh = await FetchAsync(serviceId).ConfigureAwait(false);
+        var snapshot = await grains.GetGrain<IServiceGrain>(serviceId).GetSnapshotAsync().ConfigureAwait(false);
+        var fresh = new Entry(time.GetTimestamp());
+        fresh.Apply(snapshot, time);
         return _entries.GetOrAdd(serviceId, fresh).Route;
     }
 
     /// <summary>Drops the cached route so the next request fetches it (after a change made through this front end).</summary>
     public void Invalidate(string serviceId) => _entries.TryRemove(serviceId, out _);
 
-    private async Task RefreshAsync(string serviceId, Entry stale)
+    /// <summary>The grain reported <paramref name="stamp"/>: refresh now unless the cached route already has it.</summary>
+    public void Observe(string serviceId, SnapshotStamp stamp)
+    {
+        if (_entries.TryGetValue(serviceId, out var entry) && entry.Route?.Stamp != stamp && entry.TryBeginRefresh())
+        {
+            _ = RefreshAsync(serviceId, entry);
+        }
+    }
+
+    private async Task RefreshAsync(string serviceId, Entry entry)
     {
         try
         {
-            var fresh = await FetchAsync(serviceId).ConfigureAwait(false);
-            // Keep the picker (round-robin position) when the snapshot did not change.
-            if (stale.Route is { } route && fresh.Route is { } next && route.Snapshot.Version == next.Snapshot.Version)
+            var grain = grains.GetGrain<IServiceGrain>(serviceId);
+            var snapshot = entry.Route is { } route
+                ? await grain.GetSnapshotIfChangedAsync(route.Stamp).ConfigureAwait(false)
+                : await grain.GetSnapshotAsync().ConfigureAwait(false);
+            if (snapshot is not null || entry.Route is null)
             {
-                fresh = new Entry(route, fresh.FetchedAt);
+                entry.Apply(snapshot, time);
             }
 
-            _entries.TryUpdate(serviceId, fresh, stale);
+            entry.FetchedAt = time.GetTimestamp();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Keep serving the stale snapshot; the next request past the interval tries again.
-            stale.EndRefresh();
+        }
+        finally
+        {
+            entry.EndRefresh();
         }
     }
 
-    private async Task<Entry> FetchAsync(string serviceId)
+    private sealed class Entry(long fetchedAt)
     {
-        var snapshot = await grains.GetGrain<IServiceGrain>(serviceId).GetSnapshotAsync().ConfigureAwait(false);
-        return new Entry(snapshot is null ? null : new ServiceRoute(snapshot), time.GetTimestamp());
-    }
-
-    private sealed class Entry(ServiceRoute? route, long fetchedAt)
-    {
+        private Dictionary<(string Url, int Weight), EndpointLoad> _loads = [];
+        private ServiceRoute? _route;
+        private IEndpointPicker? _picker;
+        private LoadBalancingPolicy _policy;
+        private long _fetchedAt = fetchedAt;
         private int _refreshing;
 
-        public ServiceRoute? Route { get; } = route;
+        public ServiceRoute? Route => Volatile.Read(ref _route);
 
-        public long FetchedAt { get; } = fetchedAt;
+        public long FetchedAt
+        {
+            get => Volatile.Read(ref _fetchedAt);
+            set => Volatile.Write(ref _fetchedAt, value);
+        }
 
         public bool TryBeginRefresh() => Interlocked.Exchange(ref _refreshing, 1) == 0;
 
         public void EndRefresh() => Volatile.Write(ref _refreshing, 0);
+
+        /// <summary>Builds the route of a new snapshot, keeping the in-flight counts and the picker's position.</summary>
+        public void Apply(RoutingSnapshot? snapshot, TimeProvider time)
+        {
+            if (snapshot is null)
+            {
+                Volatile.Write(ref _route, null);
+                return;
+            }
+
+            // Applied by one refresh at a time (or before the entry is shared), so no lock is needed here.
+            if (_picker is null || _policy != snapshot.LoadBalancing)
+            {
+                _picker = EndpointPickers.Create(snapshot.LoadBalancing);
+                _policy = snapshot.LoadBalancing;
+            }
+
+            var loads = new EndpointLoad[snapshot.Endpoints.Count];
+            var kept = new Dictionary<(string Url, int Weight), EndpointLoad>(loads.Length);
+            for (var i = 0; i < loads.Length; i++)
+            {
+                var e = snapshot.Endpoints[i];
+                if (!_loads.TryGetValue((e.Url, e.Weight), out var load))
+                {
+                    load = new EndpointLoad(e.Url, e.Weight);
+                }
+
+                kept[(e.Url, e.Weight)] = load;
+                loads[i] = load;
+            }
+
+            _loads = kept;
+
+            Volatile.Write(ref _route, new ServiceRoute(snapshot, loads, _picker, time.GetTimestamp(), time.TimestampFrequency));
+        }
     }
 }

@@ -1,4 +1,26 @@
+using Silo.Grains.Health;
+
 namespace Silo.Grains.Services;
 
-/// <summary>Active health check settings of a service (stored; acted on by the health-checking work).</summary>
-public sealed record HealthCheckDefinition(string Path, int IntervalSeconds);
+/// <summary>
+/// Active health checks of a service: <c>GET {endpoint}{Path}</c> every <see cref="IntervalSeconds"/>, run by the
+/// service grain once for the whole cluster. A check passes on a 2xx or 3xx answer within
+/// <see cref="TimeoutSeconds"/>; an endpoint turns unhealthy after <see cref="UnhealthyThreshold"/> failed
+/// checks in a row and healthy again after <see cref="HealthyThreshold"/> passed ones.
+/// </summary>
+public sealed record HealthCheckDefinition(
+    string Path,
+    int IntervalSeconds = 5,
+    int TimeoutSeconds = 2,
+    int HealthyThreshold = 2,
+    int UnhealthyThreshold = 3)
+{
+    public ActiveHealthCheckOptions ToOptions() => new()
+    {
+        Path = Path,
+        Interval = TimeSpan.FromSeconds(IntervalSeconds),
+        Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+        HealthyThreshold = HealthyThreshold,
+        UnhealthyThreshold = UnhealthyThreshold,
+    };
+}

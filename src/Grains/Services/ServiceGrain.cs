@@ -1,15 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Silo.Grains.CircuitBreaking;
+using Silo.Grains.Health;
+
 namespace Silo.Grains.Services;
 
-/// <summary>Owns one downstream service's definition and publishes it as a versioned routing snapshot.</summary>
-public sealed class ServiceGrain(
+/// <summary>
+/// Owns one downstream service. Its definition is written through; endpoint health, ejections and the breaker
+/// live in memory (a new activation starts with every endpoint healthy and the circuit closed). The routing
+/// snapshot is rebuilt whenever something a front end acts on changes, and stamped with a new version.
+/// </summary>
+public sealed partial class ServiceGrain(
     [PersistentState("service")] IPersistentState<ServiceState> state,
-    TimeProvider time) : Grain, IServiceGrain
+    TimeProvider time,
+    IHealthProber prober,
+    ILogger<ServiceGrain> logger) : Grain, IServiceGrain
 {
+    // Front ends compare (epoch, version): a new activation starts counting again under a new epoch.
+    private readonly long _epoch = time.GetUtcNow().UtcTicks;
+    private long _version;
     private RoutingSnapshot? _snapshot;
+    private CircuitBreaker? _breaker;
+    private OutlierDetector? _outliers;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _snapshot = BuildSnapshot();
+        if (state.State.Definition is { } definition)
+        {
+            Configure(definition);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -23,19 +42,187 @@ public sealed class ServiceGrain(
 
         state.State = new ServiceState { Definition = definition, Version = 1, CreatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
-        _snapshot = BuildSnapshot();
+        Configure(definition);
         return true;
     }
 
-    public Task<ServiceInfo?> GetAsync() =>
-        Task.FromResult(state.State.Definition is { } definition
-            ? new ServiceInfo(definition, state.State.Version, state.State.CreatedAt)
-            : null);
+    public Task<ServiceInfo?> GetAsync()
+    {
+        if (state.State.Definition is not { } definition || _breaker is null || _outliers is null)
+        {
+            return Task.FromResult<ServiceInfo?>(null);
+        }
 
-    public Task<RoutingSnapshot?> GetSnapshotAsync() => Task.FromResult(_snapshot);
+        Rebuild();
+        var endpoints = definition.Endpoints.Select(e =>
+        {
+            var outlier = _outliers.GetStatus(e.Url);
+            var health = HealthOf(e.Url);
+            return new EndpointStatus(
+                e.Url, e.Weight, e.Drain, health, outlier.Ejected, (int)Math.Ceiling(outlier.EjectedFor.TotalSeconds),
+                outlier.ConsecutiveFailures, outlier.Ejections, IsAvailable(e));
+        }).ToArray();
+        var h = _breaker.GetHealth();
+        var circuit = new CircuitStatus(_breaker.State, (int)Math.Ceiling(_breaker.RetryAfter.TotalSeconds), h.Successes, h.Failures, h.Reporters, h.FailingReporters);
+        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit));
+    }
 
-    private RoutingSnapshot? BuildSnapshot() =>
-        state.State.Definition is { } d
-            ? new RoutingSnapshot(d.Id, state.State.Version, d.Endpoints, d.LoadBalancing, d.TimeoutSeconds)
-            : null;
+    public async Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (state.State.Definition is not { } definition)
+        {
+            return false;
+        }
+
+        var changed = definition with { Endpoints = [.. endpoints] };
+        state.State.Definition = changed;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        var urls = changed.Endpoints.Select(e => e.Url).ToArray();
+        _outliers!.SetEndpoints(urls);
+        _health?.SetEndpoints(urls);
+        LogEndpointsChanged(logger, definition.Id, urls.Length);
+        Rebuild();
+        return true;
+    }
+
+    public Task<bool> SetCircuitAsync(bool isolate)
+    {
+        if (_breaker is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        if (isolate)
+        {
+            _breaker.Isolate();
+        }
+        else
+        {
+            _breaker.Close();
+        }
+
+        Rebuild();
+        return Task.FromResult(true);
+    }
+
+    public Task<RoutingSnapshot?> GetSnapshotAsync()
+    {
+        Rebuild();
+        return Task.FromResult(Current());
+    }
+
+    public Task<RoutingSnapshot?> GetSnapshotIfChangedAsync(SnapshotStamp known)
+    {
+        Rebuild();
+        return Task.FromResult(known == Stamp ? null : Current());
+    }
+
+    public Task<SnapshotStamp> ReportAsync(OutcomeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_breaker is null || _outliers is null)
+        {
+            return Task.FromResult(Stamp);
+        }
+
+        long successes = 0, failures = 0;
+        foreach (var report in batch.Endpoints)
+        {
+            successes += report.Successes;
+            failures += report.Failures;
+            if (_outliers.Record(report.Url, new EndpointOutcomes(report.Successes, report.Failures, report.TrailingFailures)))
+            {
+                LogEjected(logger, state.State.Definition!.Id, report.Url, _outliers.GetStatus(report.Url).EjectedFor.TotalSeconds);
+            }
+        }
+
+        if (successes + failures > 0)
+        {
+            var before = _breaker.State;
+            var after = _breaker.Record(batch.ReporterId, (int)Math.Min(int.MaxValue, successes), (int)Math.Min(int.MaxValue, failures));
+            if (before != after)
+            {
+                LogCircuit(logger, state.State.Definition!.Id, after);
+            }
+        }
+
+        Rebuild();
+        return Task.FromResult(Stamp);
+    }
+
+    public Task<ProbeGrant> TryAcquireProbeAsync()
+    {
+        if (_breaker is null)
+        {
+            return Task.FromResult(new ProbeGrant(false, 0, 1000));
+        }
+
+        var granted = _breaker.TryAcquireProbe(out var token);
+        Rebuild();
+        var wait = granted ? TimeSpan.Zero : _breaker.RetryAfter;
+        return Task.FromResult(new ProbeGrant(granted, token, (int)Math.Ceiling(wait.TotalMilliseconds)));
+    }
+
+    public Task<SnapshotStamp> ReportProbeAsync(long token, bool success)
+    {
+        if (_breaker is not null && _breaker.RecordProbe(token, success))
+        {
+            LogCircuit(logger, state.State.Definition!.Id, _breaker.State);
+        }
+
+        Rebuild();
+        return Task.FromResult(Stamp);
+    }
+
+    private SnapshotStamp Stamp => new(_epoch, _version);
+
+    private void Configure(ServiceDefinition definition)
+    {
+        var urls = definition.Endpoints.Select(e => e.Url).ToArray();
+        _breaker = new CircuitBreaker((definition.CircuitBreaker ?? CircuitBreakerDefinition.Default).ToOptions(), time);
+        _outliers = new OutlierDetector((definition.OutlierDetection ?? OutlierDetectionDefinition.Default).ToOptions(), time, urls);
+        ConfigureHealthChecks(definition, urls);
+        Rebuild();
+    }
+
+    private bool IsAvailable(EndpointDefinition endpoint) =>
+        !endpoint.Drain && HealthOf(endpoint.Url) != EndpointHealth.Unhealthy && !_outliers!.IsEjected(endpoint.Url);
+
+    /// <summary>Rebuilds the snapshot from the current state and moves the version on if anything changed.</summary>
+    private void Rebuild()
+    {
+        if (state.State.Definition is not { } d || _breaker is null)
+        {
+            return;
+        }
+
+        var endpoints = d.Endpoints.Where(IsAvailable).Select(e => new RoutedEndpoint(e.Url, e.Weight)).ToArray();
+        var circuit = _breaker.State;
+        if (_snapshot is { } s &&
+            s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds &&
+            s.Endpoints.SequenceEqual(endpoints))
+        {
+            return;
+        }
+
+        _version++;
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0);
+    }
+
+    /// <summary>The snapshot with the breaker's wait as of now (front ends count it down locally).</summary>
+    private RoutingSnapshot? Current() =>
+        _snapshot is { Circuit: not CircuitState.Closed } s
+            ? s with { CircuitRetryAfterMilliseconds = (int)Math.Ceiling(_breaker!.RetryAfter.TotalMilliseconds) }
+            : _snapshot;
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Service {Service}: endpoints replaced ({Count} now)")]
+    private static partial void LogEndpointsChanged(ILogger logger, string service, int count);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Service {Service}: endpoint {Endpoint} ejected for {Seconds} s after consecutive failures")]
+    private static partial void LogEjected(ILogger logger, string service, string endpoint, double seconds);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Service {Service}: circuit is now {State}")]
+    private static partial void LogCircuit(ILogger logger, string service, CircuitState state);
 }

@@ -34,9 +34,9 @@ public static class ServiceValidation
             ValidateEndpoints(definition.Endpoints, errors);
         }
 
-        if (definition.LoadBalancing != LoadBalancingPolicy.RoundRobin)
+        if (!Enum.IsDefined(definition.LoadBalancing))
         {
-            errors["loadBalancing"] = "Only 'round-robin' is available in this version.";
+            errors["loadBalancing"] = "Must be 'round-robin', 'weighted-round-robin', 'least-outstanding' or 'power-of-two-choices'.";
         }
 
         if (definition.TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
@@ -46,6 +46,53 @@ public static class ServiceValidation
 
         ValidateHealthCheck(definition.HealthCheck, errors);
         ValidateCircuitBreaker(definition.CircuitBreaker, errors);
+        ValidateOutlierDetection(definition.OutlierDetection, errors);
+    }
+
+    /// <summary>Checks a replacement endpoint list (<c>PUT /admin/services/{service}/endpoints</c>).</summary>
+    public static void ValidateEndpointList(IReadOnlyList<EndpointDefinition>? endpoints, IDictionary<string, string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (endpoints is not { Count: > 0 })
+        {
+            errors["endpoints"] = "At least one endpoint is required.";
+        }
+        else if (endpoints.Count > MaxEndpoints)
+        {
+            errors["endpoints"] = $"At most {MaxEndpoints} endpoints are allowed.";
+        }
+        else
+        {
+            ValidateEndpoints(endpoints, errors);
+        }
+    }
+
+    private static void ValidateOutlierDetection(OutlierDetectionDefinition? outlierDetection, IDictionary<string, string> errors)
+    {
+        if (outlierDetection is not { } o)
+        {
+            return;
+        }
+
+        if (o.ConsecutiveFailures is < 1 or > 1000)
+        {
+            errors["outlierDetection.consecutiveFailures"] = "Must be between 1 and 1000.";
+        }
+
+        if (o.BaseEjectionSeconds is < 1 or > 3600)
+        {
+            errors["outlierDetection.baseEjectionSeconds"] = "Must be between 1 and 3600.";
+        }
+
+        if (o.MaxEjectionSeconds < o.BaseEjectionSeconds || o.MaxEjectionSeconds > 86_400)
+        {
+            errors["outlierDetection.maxEjectionSeconds"] = "Must be at least baseEjectionSeconds and at most 86400.";
+        }
+
+        if (o.MaxEjectionPercent is < 0 or > 100)
+        {
+            errors["outlierDetection.maxEjectionPercent"] = "Must be between 0 and 100.";
+        }
     }
 
     private static void ValidateHealthCheck(HealthCheckDefinition? healthCheck, IDictionary<string, string> errors)
@@ -61,8 +108,22 @@ public static class ServiceValidation
             {
                 errors["healthCheck.intervalSeconds"] = "Must be between 1 and 3600.";
             }
-        }
 
+            if (health.TimeoutSeconds < 1 || health.TimeoutSeconds > Math.Max(1, health.IntervalSeconds))
+            {
+                errors["healthCheck.timeoutSeconds"] = "Must be at least 1 and at most intervalSeconds.";
+            }
+
+            if (health.HealthyThreshold is < 1 or > 100)
+            {
+                errors["healthCheck.healthyThreshold"] = "Must be between 1 and 100.";
+            }
+
+            if (health.UnhealthyThreshold is < 1 or > 100)
+            {
+                errors["healthCheck.unhealthyThreshold"] = "Must be between 1 and 100.";
+            }
+        }
     }
 
     private static void ValidateCircuitBreaker(CircuitBreakerDefinition? circuitBreaker, IDictionary<string, string> errors)
@@ -74,31 +135,41 @@ public static class ServiceValidation
                 errors["circuitBreaker.failureRatio"] = "Must be greater than 0 and at most 1.";
             }
 
-            if (breaker.MinimumThroughput < 1)
+            if (breaker.MinimumThroughput is < 1 or > 1_000_000)
             {
-                errors["circuitBreaker.minimumThroughput"] = "Must be at least 1.";
+                errors["circuitBreaker.minimumThroughput"] = "Must be between 1 and 1000000.";
             }
 
-            if (breaker.SamplingSeconds < 1)
+            if (breaker.SamplingSeconds is < 1 or > 3600)
             {
-                errors["circuitBreaker.samplingSeconds"] = "Must be at least 1.";
+                errors["circuitBreaker.samplingSeconds"] = "Must be between 1 and 3600.";
             }
 
-            if (breaker.BreakSeconds < 1)
+            if (breaker.BreakSeconds is < 1 or > 3600)
             {
-                errors["circuitBreaker.breakSeconds"] = "Must be at least 1.";
+                errors["circuitBreaker.breakSeconds"] = "Must be between 1 and 3600.";
+            }
+
+            if (breaker.MinimumReporters is < 1 or > 100)
+            {
+                errors["circuitBreaker.minimumReporters"] = "Must be between 1 and 100.";
             }
         }
     }
 
     private static void ValidateEndpoints(IReadOnlyList<EndpointDefinition> endpoints, IDictionary<string, string> errors)
     {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < endpoints.Count; i++)
         {
             var endpoint = endpoints[i];
             if (endpoint is null || !IsEndpointUrl(endpoint.Url))
             {
                 errors[$"endpoints[{i}].url"] = "Must be an absolute http or https URL without credentials, query or fragment.";
+            }
+            else if (!seen.Add(endpoint.Url.TrimEnd('/')))
+            {
+                errors[$"endpoints[{i}].url"] = "Listed twice.";
             }
 
             if (endpoint is not null && endpoint.Weight is < 1 or > MaxWeight)

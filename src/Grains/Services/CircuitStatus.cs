@@ -1,0 +1,12 @@
+using Silo.Grains.CircuitBreaking;
+
+namespace Silo.Grains.Services;
+
+/// <summary>The breaker as the admin API shows it: state, wait, and the outcomes in its sampling window.</summary>
+public sealed record CircuitStatus(
+    CircuitState State,
+    int RetryAfterSeconds,
+    long Successes,
+    long Failures,
+    int Reporters,
+    int FailingReporters);

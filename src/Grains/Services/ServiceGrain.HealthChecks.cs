@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Silo.Grains.Health;
+
+namespace Silo.Grains.Services;
+
+/// <summary>
+/// Active health checks: a grain timer starts a round of checks every interval, once for the whole cluster.
+/// The checks run outside the grain's turn (a slow endpoint must not hold up snapshot reads and outcome
+/// reports); their results come back as a call to this grain, which applies them in a turn.
+/// </summary>
+public sealed partial class ServiceGrain
+{
+    private ActiveHealthTracker? _health;
+    private IDisposable? _healthTimer;
+    private bool _checking;
+
+    private void ConfigureHealthChecks(ServiceDefinition definition, IReadOnlyList<string> urls)
+    {
+        _healthTimer?.Dispose();
+        _healthTimer = null;
+        _health = null;
+        if (definition.HealthCheck is not { } check)
+        {
+            return;
+        }
+
+        _health = new ActiveHealthTracker(check.ToOptions(), urls);
+        var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
+        _healthTimer = RegisterTimer(_ => StartChecks(), TimeSpan.Zero, interval);
+    }
+
+    public Task RecordHealthChecksAsync(IReadOnlyList<HealthCheckResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        _checking = false;
+        if (_health is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var result in results)
+        {
+            if (_health.RecordCheck(result.Url, result.Passed))
+            {
+                LogHealthChanged(logger, state.State.Definition!.Id, result.Url, _health.GetHealth(result.Url));
+            }
+        }
+
+        Rebuild();
+        return Task.CompletedTask;
+    }
+
+    private EndpointHealth HealthOf(string url) => _health?.GetHealth(url) ?? EndpointHealth.Healthy;
+
+    private Task StartChecks()
+    {
+        // One round at a time: a round still waiting on slow endpoints is not stacked on.
+        if (_checking || _health is null || state.State.Definition is not { HealthCheck: { } check } definition)
+        {
+            return Task.CompletedTask;
+        }
+
+        _checking = true;
+        var targets = definition.Endpoints.Select(e => (e.Url, Target: CheckUri(e.Url, check.Path))).ToArray();
+        var self = GrainFactory.GetGrain<IServiceGrain>(GetPrimaryKeyString());
+        _ = RunChecksAsync(self, targets, TimeSpan.FromSeconds(check.TimeoutSeconds));
+        return Task.CompletedTask;
+    }
+
+    private async Task RunChecksAsync(IServiceGrain self, (string Url, Uri Target)[] targets, TimeSpan timeout)
+    {
+        try
+        {
+            var passed = await Task.WhenAll(targets.Select(t => prober.ProbeAsync(t.Target, timeout, CancellationToken.None))).ConfigureAwait(false);
+            await self.RecordHealthChecksAsync([.. targets.Select((t, i) => new HealthCheckResult(t.Url, passed[i]))]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The activation may be gone (deactivated, silo stopping); the next activation checks again.
+            LogChecksLost(logger, ex, GetPrimaryKeyString());
+        }
+    }
+
+    private static Uri CheckUri(string endpoint, string path) => new(endpoint.TrimEnd('/') + path, UriKind.Absolute);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Service {Service}: endpoint {Endpoint} is now {Health}")]
+    private static partial void LogHealthChanged(ILogger logger, string service, string endpoint, EndpointHealth health);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Debug, Message = "Service {Service}: a round of health checks could not be recorded")]
+    private static partial void LogChecksLost(ILogger logger, Exception exception, string service);
+}
