@@ -10,16 +10,21 @@ public sealed record CreateServiceRequest(
     LoadBalancingPolicy? LoadBalancing,
     int? TimeoutSeconds,
     HealthCheckDefinition? HealthCheck,
-    CircuitBreakerDefinition? CircuitBreaker)
+    CircuitBreakerDefinition? CircuitBreaker,
+    OutlierDetectionDefinition? OutlierDetection = null)
 {
     /// <summary>The downstream timeout when none is given. The default value is 10 seconds.</summary>
     public const int DefaultTimeoutSeconds = 10;
 
+    /// <summary>The load-balancing policy when none is given: power of two choices.</summary>
+    public const LoadBalancingPolicy DefaultLoadBalancing = LoadBalancingPolicy.PowerOfTwoChoices;
+
     public ServiceDefinition ToDefinition() => new(
         Id ?? string.Empty,
         Endpoints ?? [],
-        LoadBalancing ?? LoadBalancingPolicy.RoundRobin,
+        LoadBalancing ?? DefaultLoadBalancing,
         TimeoutSeconds ?? DefaultTimeoutSeconds,
         HealthCheck,
-        CircuitBreaker);
+        CircuitBreaker ?? CircuitBreakerDefinition.Default,
+        OutlierDetection ?? OutlierDetectionDefinition.Default);
 }

@@ -3,14 +3,16 @@ using Silo.Grains.Services;
 
 namespace Silo.Api.Contracts;
 
-/// <summary>A service as <c>GET /admin/services/{service}</c> shows it.</summary>
+/// <summary>A service as <c>GET /admin/services/{service}</c> shows it: settings, live endpoint status and breaker.</summary>
 public sealed record ServiceResponse(
     string Id,
-    IReadOnlyList<EndpointDefinition> Endpoints,
+    IReadOnlyList<EndpointStatus> Endpoints,
     LoadBalancingPolicy LoadBalancing,
     int TimeoutSeconds,
     HealthCheckDefinition? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
+    OutlierDetectionDefinition? OutlierDetection,
+    CircuitStatus Circuit,
     long Version,
     DateTimeOffset CreatedAt)
 {
@@ -18,6 +20,6 @@ public sealed record ServiceResponse(
     {
         ArgumentNullException.ThrowIfNull(info);
         var d = info.Definition;
-        return new(d.Id, d.Endpoints, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck, d.CircuitBreaker, info.Version, info.CreatedAt);
+        return new(d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck, d.CircuitBreaker, d.OutlierDetection, info.Circuit, info.Version, info.CreatedAt);
     }
 }

@@ -19,6 +19,16 @@ internal static class ServiceEndpoints
         admin.MapGet("/services/{service}", GetAsync)
             .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A service: endpoints, health, breaker state");
+        admin.MapPut("/services/{service}/endpoints", SetEndpointsAsync)
+            .JsonBody<List<EndpointDefinition>>().Produces<ServiceResponse>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Replace the endpoints: add, remove, drain, reweigh (every front end within 1 s)");
+        admin.MapPost("/services/{service}/circuit/isolate", (string service, IGrainFactory grains, RoutingTable routes) => SetCircuitAsync(service, isolate: true, grains, routes))
+            .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Hold the circuit open until closed by hand");
+        admin.MapPost("/services/{service}/circuit/close", (string service, IGrainFactory grains, RoutingTable routes) => SetCircuitAsync(service, isolate: false, grains, routes))
+            .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Close the circuit by hand");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains, RoutingTable routes)
@@ -59,5 +69,42 @@ internal static class ServiceEndpoints
         return info is null
             ? Problem.For(GatewayError.UnknownService)
             : TypedResults.Json(ServiceResponse.From(info), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> SetEndpointsAsync(string service, HttpRequest request, IGrainFactory grains, RoutingTable routes)
+    {
+        var (body, error) = await JsonBody.ReadAsync<List<EndpointDefinition>>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        ServiceValidation.ValidateEndpointList(body, errors);
+        if (errors.Count > 0)
+        {
+            return Problem.Validation(errors);
+        }
+
+        var grain = grains.GetGrain<IServiceGrain>(service);
+        if (!ServiceValidation.IsServiceId(service) || !await grain.SetEndpointsAsync(body!))
+        {
+            return Problem.For(GatewayError.UnknownService);
+        }
+
+        routes.Invalidate(service);
+        return TypedResults.Json(ServiceResponse.From((await grain.GetAsync())!), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, RoutingTable routes)
+    {
+        var grain = grains.GetGrain<IServiceGrain>(service);
+        if (!ServiceValidation.IsServiceId(service) || !await grain.SetCircuitAsync(isolate))
+        {
+            return Problem.For(GatewayError.UnknownService);
+        }
+
+        routes.Invalidate(service);
+        return TypedResults.Json(ServiceResponse.From((await grain.GetAsync())!), GatewayJson.Options);
     }
 }

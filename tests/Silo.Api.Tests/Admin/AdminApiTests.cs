@@ -179,7 +179,9 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
         await Expect.StatusAsync(created, 201);
 
         var fetched = await Expect.JsonAsync(await admin.GetAsync($"/admin/services/{id}"), 200);
-        Assert.Equal("round-robin", fetched.GetProperty("loadBalancing").GetString());
+        Assert.Equal("power-of-two-choices", fetched.GetProperty("loadBalancing").GetString());
+        Assert.Equal("closed", fetched.GetProperty("circuit").GetProperty("state").GetString());
+        Assert.Equal(5, fetched.GetProperty("outlierDetection").GetProperty("consecutiveFailures").GetInt32());
         Assert.Equal(10, fetched.GetProperty("timeoutSeconds").GetInt32());
         Assert.Equal(2, fetched.GetProperty("endpoints")[0].GetProperty("weight").GetInt32());
         Assert.Equal("/health", fetched.GetProperty("healthCheck").GetProperty("path").GetString());
@@ -216,14 +218,14 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
             id = "svc-bad",
             endpoints = new[] { new { url = "ftp://x" }, new { url = "http://u:p@host" } },
             timeoutSeconds = 0,
-            loadBalancing = "least-outstanding",
+            circuitBreaker = new { minimumReporters = 0 },
         });
 
         var errors = (await Expect.ProblemAsync(response, 400, "validation-failed")).GetProperty("errors");
         Assert.True(errors.TryGetProperty("endpoints[0].url", out _));
         Assert.True(errors.TryGetProperty("endpoints[1].url", out _));
         Assert.True(errors.TryGetProperty("timeoutSeconds", out _));
-        Assert.True(errors.TryGetProperty("loadBalancing", out _));
+        Assert.True(errors.TryGetProperty("circuitBreaker.minimumReporters", out _));
         await Expect.ProblemAsync(await admin.GetAsync("/admin/services/svc-bad"), 404, "unknown-service");
     }
 }
