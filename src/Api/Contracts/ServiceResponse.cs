@@ -13,6 +13,7 @@ public sealed record ServiceResponse(
     CircuitBreakerDefinition? CircuitBreaker,
     OutlierDetectionDefinition? OutlierDetection,
     CircuitStatus Circuit,
+    long HealthCheckRounds,
     long Version,
     DateTimeOffset CreatedAt)
 {
@@ -20,6 +21,6 @@ public sealed record ServiceResponse(
     {
         ArgumentNullException.ThrowIfNull(info);
         var d = info.Definition;
-        return new(d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck, d.CircuitBreaker, d.OutlierDetection, info.Circuit, info.Version, info.CreatedAt);
+        return new(d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck, d.CircuitBreaker, d.OutlierDetection, info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt);
     }
 }

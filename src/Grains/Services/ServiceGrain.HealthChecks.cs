@@ -13,6 +13,7 @@ public sealed partial class ServiceGrain
     private ActiveHealthTracker? _health;
     private IDisposable? _healthTimer;
     private bool _checking;
+    private long _healthRounds;
 
     private void ConfigureHealthChecks(ServiceDefinition definition, IReadOnlyList<string> urls)
     {
@@ -37,6 +38,8 @@ public sealed partial class ServiceGrain
         {
             return Task.CompletedTask;
         }
+
+        _healthRounds++;
 
         foreach (var result in results)
         {

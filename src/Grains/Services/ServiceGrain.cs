@@ -64,7 +64,7 @@ public sealed partial class ServiceGrain(
         }).ToArray();
         var h = _breaker.GetHealth();
         var circuit = new CircuitStatus(_breaker.State, (int)Math.Ceiling(_breaker.RetryAfter.TotalSeconds), h.Successes, h.Failures, h.Reporters, h.FailingReporters);
-        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit));
+        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds));
     }
 
     public async Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints)
@@ -130,6 +130,12 @@ public sealed partial class ServiceGrain(
         long successes = 0, failures = 0;
         foreach (var report in batch.Endpoints)
         {
+            // Reports cross the wire: a malformed one is dropped rather than failing the whole batch.
+            if (report is null || report.Successes < 0 || report.Failures < 0 || report.TrailingFailures < 0 || report.TrailingFailures > report.Failures)
+            {
+                continue;
+            }
+
             successes += report.Successes;
             failures += report.Failures;
             if (_outliers.Record(report.Url, new EndpointOutcomes(report.Successes, report.Failures, report.TrailingFailures)))
