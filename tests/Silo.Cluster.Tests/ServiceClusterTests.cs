@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Silo.TestKit;
+using Xunit.Abstractions;
+
+namespace Silo.Cluster.Tests;
+
+/// <summary>Downstream services across real front-end processes: the breaker's quorum and endpoint changes.</summary>
+[Trait("Category", "Cluster")]
+public sealed class ServiceClusterTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task OneFrontEndSeeingFailures_DoesNotOpenTheCircuit_TwoDo()
+    {
+        await using var downstream = await NamedDownstream.StartAsync("a");
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
+        var key = (await cluster.CreateKeysAsync("quorum", 1, limit: 1_000_000, windowSeconds: 60))[0];
+        var service = await CreateServiceAsync(cluster, downstream.BaseUrl, new { failureRatio = 0.5, minimumThroughput = 10, breakSeconds = 60, minimumReporters = 2 });
+        var (sick, healthy) = (cluster.FrontEnds[0], cluster.FrontEnds[1]);
+
+        // The healthy front end's calls succeed; every call through the sick one fails (its clients send X-Fail).
+        Assert.All(await SendAsync(healthy, key, service, 20, fail: false), s => Assert.Equal(200, s));
+        Assert.All(await SendAsync(sick, key, service, 40, fail: true), s => Assert.Equal(500, s));
+        await Await.UntilAsync(async () => (await CircuitAsync(cluster, service)).GetProperty("failures").GetInt64() >= 40, "the sick front end's failures reached the grain", TimeSpan.FromSeconds(10));
+
+        var circuit = await CircuitAsync(cluster, service);
+        Assert.Equal("closed", circuit.GetProperty("state").GetString());
+        Assert.Equal(1, circuit.GetProperty("failingReporters").GetInt32());
+        Assert.All(await SendAsync(sick, key, service, 5, fail: true), s => Assert.Equal(500, s));
+
+        // Now the second front end fails too: a quorum of two front ends opens it for everyone.
+        await SendAsync(healthy, key, service, 40, fail: true);
+        await Await.UntilAsync(async () => (await CircuitAsync(cluster, service)).GetProperty("state").GetString() == "open", "the circuit opens", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await SendAsync(healthy, key, service, 1, fail: false))[0] == 503, "the healthy front end holds calls back too", TimeSpan.FromSeconds(5));
+        Assert.Equal(2, (await CircuitAsync(cluster, service)).GetProperty("failingReporters").GetInt32());
+    }
+
+    [Fact]
+    public async Task EndpointChange_ThroughOneFrontEnd_ReachesTheOtherWithinAboutASecond()
+    {
+        await using var first = await NamedDownstream.StartAsync("first");
+        await using var second = await NamedDownstream.StartAsync("second");
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
+        var key = (await cluster.CreateKeysAsync("moves", 1, limit: 1_000_000, windowSeconds: 60))[0];
+        var service = await CreateServiceAsync(cluster, first.BaseUrl, breaker: null);
+        var other = cluster.FrontEnds[1];
+        Assert.Equal("first", await AnsweredByAsync(other, key, service));
+
+        using var admin = cluster.FrontEnds[0].Admin();
+        var changedAt = Stopwatch.StartNew();
+        var put = await admin.PutAsJsonAsync($"/admin/services/{service}/endpoints", new[] { new { url = second.BaseUrl } });
+        Assert.Equal(200, (int)put.StatusCode);
+        await Await.UntilAsync(async () => await AnsweredByAsync(other, key, service) == "second", "the other front end routes to the new endpoint", TimeSpan.FromSeconds(10));
+        var took = changedAt.Elapsed;
+        output.WriteLine($"endpoint change reached the other front end after {took.TotalMilliseconds:F0} ms");
+
+        // The routing cache refreshes once a second; allow for a busy machine.
+        Assert.True(took < TimeSpan.FromSeconds(2.5), $"took {took.TotalSeconds:F2} s");
+    }
+
+    private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker)
+    {
+        var id = "svc-" + Guid.NewGuid().ToString("N")[..8];
+        using var admin = cluster.FrontEnds[0].Admin();
+        var response = await admin.PostAsJsonAsync("/admin/services", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = id,
+            ["endpoints"] = new[] { new { url } },
+            ["circuitBreaker"] = breaker ?? new { minimumThroughput = 1_000_000 },
+        });
+        Assert.Equal(201, (int)response.StatusCode);
+        return id;
+    }
+
+    private static async Task<JsonElement> CircuitAsync(ProcessCluster cluster, string service)
+    {
+        using var admin = cluster.FrontEnds[0].Admin();
+        return JsonDocument.Parse(await admin.GetStringAsync($"/admin/services/{service}")).RootElement.GetProperty("circuit");
+    }
+
+    private static async Task<List<int>> SendAsync(FrontEndProcess frontEnd, string key, string service, int count, bool fail)
+    {
+        var statuses = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/x");
+            request.Headers.Add("X-Api-Key", key);
+            if (fail)
+            {
+                request.Headers.Add("X-Fail", "1");
+            }
+
+            using var response = await frontEnd.Client.SendAsync(request);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        return statuses;
+    }
+
+    private static async Task<string> AnsweredByAsync(FrontEndProcess frontEnd, string key, string service)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/x");
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await frontEnd.Client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>A downstream that answers with its name, or 500 when the request carries X-Fail.</summary>
+    private sealed class NamedDownstream : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private NamedDownstream(WebApplication app, string baseUrl)
+        {
+            _app = app;
+            BaseUrl = baseUrl;
+        }
+
+        public string BaseUrl { get; }
+
+        public static async Task<NamedDownstream> StartAsync(string name)
+        {
+            var port = FreePort.Next();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            app.Map("/{**path}", (HttpContext context) => context.Request.Headers.ContainsKey("X-Fail") ? Results.StatusCode(500) : Results.Text(name));
+            await app.StartAsync();
+            return new NamedDownstream(app, $"http://127.0.0.1:{port}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
