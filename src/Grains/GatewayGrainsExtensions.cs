@@ -23,6 +23,7 @@ public static class GatewayGrainsExtensions
             .AddGrain<IApiKeyGrain, ApiKeyGrain>()
             .AddGrain<ITenantGrain, TenantGrain>()
             .AddGrain<IServiceGrain, ServiceGrain>()
+            .AddGrain<Idempotency.IIdempotencyGrain, Idempotency.IdempotencyGrain>()
             .AddGrain<ICorsDirectoryGrain, CorsDirectoryGrain>();
     }
 }

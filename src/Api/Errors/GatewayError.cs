@@ -15,6 +15,9 @@ public enum GatewayError
     /// <summary>400: the request cost exceeds what any limit of the key or tenant can ever hold.</summary>
     CostTooHigh,
 
+    /// <summary>400: the Idempotency-Key header is not 1-255 visible ASCII characters, or is sent twice.</summary>
+    InvalidIdempotencyKey,
+
     /// <summary>401: no API key, a malformed one, an unknown one or a revoked one (one body for all).</summary>
     InvalidApiKey,
 
@@ -47,6 +50,15 @@ public enum GatewayError
 
     /// <summary>409: a resource with that id exists already.</summary>
     AlreadyExists,
+
+    /// <summary>409: a request with this Idempotency-Key is still in flight; retry once it has finished.</summary>
+    IdempotencyKeyInUse,
+
+    /// <summary>409: a request with this Idempotency-Key was executed but its response was too large to record, so it cannot be replayed.</summary>
+    IdempotentResponseNotRecorded,
+
+    /// <summary>422: this Idempotency-Key was first used for a different method or target.</summary>
+    IdempotencyKeyMismatch,
 
     /// <summary>413: the body is larger than the endpoint accepts.</summary>
     PayloadTooLarge,

@@ -1,8 +1,5 @@
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Http.Features;
-using Silo.Api.Auth;
-using Silo.Api.Edge;
 using Silo.Api.Errors;
+using Silo.Runtime;
 
 namespace Silo.Api.Forwarding;
 
@@ -11,15 +8,34 @@ namespace Silo.Api.Forwarding;
 /// either direction; hop-by-hop headers and the gateway credential are dropped; redirects are returned to
 /// the client, not followed. Failures before the response starts become one <see cref="GatewayError"/>;
 /// a failure after it started aborts the connection, so a client never takes a truncated body for success.
+/// Bodiless idempotent requests may be retried (<see cref="ForwardRequest.Budget"/>); POST and PATCH may
+/// carry an Idempotency-Key (<see cref="ForwardRequest.IdempotencyScope"/>).
 /// </summary>
 public sealed partial class HttpForwarder : IDisposable
 {
+    // Full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"):
+    // retry n waits uniformly in [0, min(cap, base × 2^n)).
+    private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan BackoffCap = TimeSpan.FromMilliseconds(250);
+
     private readonly HttpMessageInvoker _invoker;
     private readonly ILogger<HttpForwarder> _logger;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly Func<double> _jitter;
 
-    public HttpForwarder(ILogger<HttpForwarder> logger)
+    public HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider)
+        : this(logger, grains, timeProvider, Random.Shared.NextDouble)
+    {
+        // The one place randomness is chosen for production; tests pass their own source.
+    }
+
+    internal HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, Func<double> jitter)
     {
         _logger = logger;
+        _grains = grains;
+        _time = timeProvider;
+        _jitter = jitter;
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -30,160 +46,124 @@ public sealed partial class HttpForwarder : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             EnableMultipleHttp2Connections = true,
+
+            // The forwarder writes traceparent itself (one hop, one new parent id); the handler must not add
+            // or reshape trace headers behind its back.
+            ActivityHeadersPropagator = null,
         });
     }
 
-    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, Uri target, TimeSpan timeout, Action<HttpResponse>? onResponse)
+    /// <summary>One attempt to one target, no retries, no Idempotency-Key handling.</summary>
+    public Task<ForwardOutcome> ForwardAsync(HttpContext context, Uri target, TimeSpan timeout, Action<HttpResponse>? onResponse)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return ForwardAsync(context, new ForwardRequest
+        {
+            Timeout = timeout,
+            Target = attempt => attempt == 0 ? target : null,
+            OnResponse = onResponse,
+        });
+    }
+
+    /// <summary>
+    /// Forwards the request as <paramref name="request"/> says. The outcome is <see cref="ForwardOutcome.Proxied"/>
+    /// when a response (downstream or replayed) was written, an error to answer with when nothing was
+    /// written, or neither when the exchange was aborted.
+    /// </summary>
+    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, ForwardRequest request)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(target);
-        using var request = CreateRequest(context, target);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeoutSource.CancelAfter(timeout);
-
-        HttpResponseMessage response;
-        try
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.IdempotencyScope is { } scope && IsIdempotencyKeyCandidate(context.Request))
         {
-            response = await _invoker.SendAsync(request, timeoutSource.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            LogClientAborted(_logger, target.Authority);
-            return new ForwardOutcome(null, ResponseStarted: false);
-        }
-        catch (OperationCanceledException)
-        {
-            LogUpstreamTimeout(_logger, target.Authority, timeout.TotalSeconds);
-            return ForwardOutcome.Failed(GatewayError.UpstreamTimeout);
-        }
-        catch (HttpRequestException ex)
-        {
-            LogUpstreamFailed(_logger, target.Authority, ex.HttpRequestError, (ex.InnerException as SocketException)?.SocketErrorCode.ToString() ?? "none");
-            return ForwardOutcome.Failed(GatewayError.UpstreamFailed);
+            return await ForwardWithIdempotencyKeyAsync(context, request, scope).ConfigureAwait(false);
         }
 
-        using (response)
-        {
-            // The timeout bounds the wait for the response head; a long body may stream for as long as it takes.
-            timeoutSource.CancelAfter(Timeout.InfiniteTimeSpan);
-            CopyResponseHead(response, context.Response);
-            onResponse?.Invoke(context.Response);
-            try
-            {
-                await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
-                await body.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-                return ForwardOutcome.Proxied;
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
-            {
-                if (!context.RequestAborted.IsCancellationRequested)
-                {
-                    LogBodyFailed(_logger, target.Authority);
-                }
-
-                // Headers (maybe part of the body) are out: the only honest signal left is a broken connection.
-                context.Abort();
-                return new ForwardOutcome(null, ResponseStarted: true);
-            }
-        }
+        return await ForwardCoreAsync(context, request, capture: null).ConfigureAwait(false);
     }
 
     public void Dispose() => _invoker.Dispose();
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, Uri target)
+    private async Task<ForwardOutcome> ForwardCoreAsync(HttpContext context, ForwardRequest request, ResponseCapture? capture)
     {
-        var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), target)
+        var mayRetry = request.Budget is not null && request.MaxAttempts > 1 && IsReplayable(context.Request);
+        request.Budget?.RecordRequest();
+        var target = request.Target(0);
+        if (target is null)
         {
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-
-        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-            ?? (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0);
-        if (canHaveBody)
-        {
-            request.Content = new StreamContent(incoming.Body);
+            return ForwardOutcome.Failed(GatewayError.NoHealthyEndpoint);
         }
 
-        var dropAuthorization = ApiKeyCredentials.UsesAuthorizationHeader(incoming);
-        var connectionTokens = incoming.Headers.Connection.ToString();
-        foreach (var (name, values) in incoming.Headers)
+        for (var attempt = 0; ; attempt++)
         {
-            if (HopByHopHeaders.Contains(name) ||
-                string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) ||
-                string.Equals(name, ApiKeyCredentials.HeaderName, StringComparison.OrdinalIgnoreCase) ||
-                (dropAuthorization && string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)) ||
-                name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) ||
-                (connectionTokens.Length > 0 && IsListedIn(connectionTokens, name)))
+            var exchange = await SendAsync(context, target, request.Timeout).ConfigureAwait(false);
+            if (exchange.ClientAborted)
             {
-                continue;
+                Report(request, attempt, target, AttemptResult.ClientAborted, exchange);
+                exchange.Dispose();
+                return new ForwardOutcome(null, ResponseStarted: false);
             }
 
-            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            // Retry only what cannot have been half-done and was refused or lost in transit; nothing of the
+            // response has been sent yet (the head is written only after this decision).
+            if (mayRetry && IsRetryable(exchange) && attempt + 1 < request.MaxAttempts && !context.Response.HasStarted)
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                var next = request.Target(attempt + 1);
+                if (next is not null && request.Budget!.TryWithdraw())
+                {
+                    Report(request, attempt, target, AttemptResult.Failure, exchange);
+                    exchange.Dispose();
+                    LogRetrying(_logger, target.Authority, exchange.StatusCode ?? 0, attempt + 1);
+                    try
+                    {
+                        await Task.Delay(Backoff(attempt), _time, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        LogClientAborted(_logger, next.Authority);
+                        return new ForwardOutcome(null, ResponseStarted: false);
+                    }
+
+                    target = next;
+                    continue;
+                }
+
+                if (next is not null)
+                {
+                    LogRetryBudgetExhausted(_logger, target.Authority);
+                }
             }
-        }
 
-        // Client-supplied X-Forwarded-* are dropped above: only a trusted proxy's chain is passed on (with the
-        // proxy appended); otherwise the gateway states what it saw itself.
-        var chain = context.Features.Get<ForwardedChain>();
-        var remote = context.Connection.RemoteIpAddress;
-        if (chain is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", chain.ForwardedFor);
-        }
-        else if (remote is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", EdgeMiddleware.Format(remote));
-        }
-
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", chain?.Proto ?? incoming.Scheme);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", chain?.Host ?? incoming.Host.Value);
-        return request;
-    }
-
-    private static void CopyResponseHead(HttpResponseMessage response, HttpResponse outgoing)
-    {
-        outgoing.StatusCode = (int)response.StatusCode;
-        var connectionTokens = string.Join(',', response.Headers.Connection);
-        foreach (var header in response.Headers)
-        {
-            if (!HopByHopHeaders.Contains(header.Key) && !IsListedIn(connectionTokens, header.Key))
+            if (exchange.Error is { } error)
             {
-                outgoing.Headers[header.Key] = header.Value.ToArray();
+                Report(request, attempt, target, AttemptResult.Failure, exchange);
+                exchange.Dispose();
+                return ForwardOutcome.Failed(error);
             }
-        }
 
-        foreach (var header in response.Content.Headers)
-        {
-            outgoing.Headers[header.Key] = header.Value.ToArray();
+            return await StreamResponseAsync(context, request, attempt, target, exchange, capture).ConfigureAwait(false);
         }
     }
 
-    private static bool IsListedIn(string connectionTokens, string name)
+    /// <summary>Retry n (0 = the first retry) waits a uniformly random time below min(cap, base × 2^n).</summary>
+    internal TimeSpan Backoff(int retry)
     {
-        foreach (var token in connectionTokens.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (string.Equals(token, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var ceiling = Math.Min(BackoffCap.Ticks, BackoffBase.Ticks << Math.Min(retry, 16));
+        return TimeSpan.FromTicks((long)(ceiling * Math.Clamp(_jitter(), 0, 1)));
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Downstream {Authority} did not answer within {TimeoutSeconds} s")]
-    private static partial void LogUpstreamTimeout(ILogger logger, string authority, double timeoutSeconds);
+    private static bool IsRetryable(ForwardExchange exchange) =>
+        exchange.Error is not null || exchange.StatusCode is StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout;
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Downstream {Authority} failed: {HttpRequestError} (socket error {SocketError})")]
-    private static partial void LogUpstreamFailed(ILogger logger, string authority, HttpRequestError httpRequestError, string socketError);
+    /// <summary>
+    /// Safe to send twice: an idempotent method (RFC 9110 §9.2.2) and no body, since a streamed body is read
+    /// once and cannot be replayed.
+    /// </summary>
+    private static bool IsReplayable(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) ||
+         HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method) || HttpMethods.IsTrace(request.Method)) &&
+        !HasBody(request);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Downstream {Authority} broke off the response body; connection aborted")]
-    private static partial void LogBodyFailed(ILogger logger, string authority);
-
-    [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Client aborted a request to {Authority}")]
-    private static partial void LogClientAborted(ILogger logger, string authority);
+    private static void Report(ForwardRequest request, int attempt, Uri target, AttemptResult result, ForwardExchange exchange) =>
+        request.AttemptCompleted?.Invoke(new ForwardAttempt(attempt, target, result, exchange.Elapsed, exchange.StatusCode));
 }

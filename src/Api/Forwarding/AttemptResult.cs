@@ -1,0 +1,14 @@
+namespace Silo.Api.Forwarding;
+
+/// <summary>How one attempt to reach a downstream ended, as health statistics should count it.</summary>
+public enum AttemptResult
+{
+    /// <summary>The downstream answered with a status below 500 and its body (if proxied) arrived whole.</summary>
+    Success,
+
+    /// <summary>Connect or transport failure, timeout, a 5xx response, or a response body the downstream broke off.</summary>
+    Failure,
+
+    /// <summary>The client went away first; says nothing about the downstream.</summary>
+    ClientAborted,
+}
