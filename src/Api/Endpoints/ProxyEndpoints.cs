@@ -72,43 +72,35 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var success = await ForwardAsync(context, forwarder, route, endpoint, service, admission);
-        if (success is { } ok)
+        var success = await ForwardAsync(context, forwarder, outcomes, route, endpoint, service, admission, probe);
+        if (probe)
         {
-            if (probe)
-            {
-                await ReleaseProbeAsync(context, grains, routes, service, probe, ok);
-            }
-            else
-            {
-                outcomes.Record(service, endpoint.Url, ok);
-            }
+            await ReleaseProbeAsync(context, grains, routes, service, probe, success);
         }
     }
 
-    /// <summary>Forwards and answers; returns the outcome for the breaker and outlier detection (null: the client left).</summary>
-    private static async Task<bool?> ForwardAsync(HttpContext context, HttpForwarder forwarder, ServiceRoute route, EndpointLoad endpoint, string service, AdmissionResult admission)
+    /// <summary>
+    /// Forwards (retrying bodiless idempotent requests on another endpoint within the service's retry budget)
+    /// and answers. Each attempt's outcome goes to the batched reports; a probe is sent once and its outcome
+    /// returned instead (null: the client left, which says nothing about the downstream).
+    /// </summary>
+    private static async Task<bool?> ForwardAsync(
+        HttpContext context, HttpForwarder forwarder, OutcomeReporter outcomes, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe)
     {
-        var target = BuildTarget(endpoint.Url, context.Request, service);
-        int? status = null;
-        endpoint.BeginRequest();
+        var used = new EndpointLoad?[ForwardRequest.DefaultMaxAttempts];
+        bool? probeOutcome = null;
         ForwardOutcome outcome;
         try
         {
-            outcome = await forwarder.ForwardAsync(
-                context,
-                target,
-                TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
-                response =>
-                {
-                    status = response.StatusCode;
-                    context.Items[Hosting.SecurityHeadersMiddleware.ProxiedKey] = true;
-                    RateLimitHeaders.Apply(response, admission);
-                });
+            outcome = await forwarder.ForwardAsync(context, Plan(context, outcomes, route, first, service, admission, probe, used, ok => probeOutcome = ok));
         }
         finally
         {
-            endpoint.EndRequest();
+            // Every endpoint handed out counts as in flight until the whole exchange is over.
+            foreach (var endpoint in used)
+            {
+                endpoint?.EndRequest();
+            }
         }
 
         if (outcome.Error is { } error && !context.Response.HasStarted)
@@ -117,11 +109,53 @@ internal static class ProxyEndpoints
             await Problem.WriteAsync(context, error);
         }
 
-        // A client that went away says nothing about the downstream; everything else is an outcome.
-        return outcome.Error is not null ? false
-            : status is { } code ? code < 500
-            : context.RequestAborted.IsCancellationRequested ? null : false;
+        return probeOutcome;
     }
+
+    /// <summary>The forward of one request: targets for each attempt, and where each attempt's outcome goes.</summary>
+    private static ForwardRequest Plan(
+        HttpContext context, OutcomeReporter outcomes, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe, EndpointLoad?[] used, Action<bool> onProbe) =>
+        new()
+        {
+            Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
+            MaxAttempts = probe ? 1 : ForwardRequest.DefaultMaxAttempts,
+            Budget = probe ? null : route.Budget,
+            IdempotencyScope = admission.TenantId,
+            Target = attempt =>
+            {
+                var endpoint = attempt == 0 ? first : route.PickOther(used[attempt - 1]!);
+                if (endpoint is null || attempt >= used.Length)
+                {
+                    return null;
+                }
+
+                endpoint.BeginRequest();
+                used[attempt] = endpoint;
+                return BuildTarget(endpoint.Url, context.Request, service);
+            },
+            AttemptCompleted = attempt =>
+            {
+                if (attempt.Result == AttemptResult.ClientAborted || used[attempt.Attempt] is not { } endpoint)
+                {
+                    return;
+                }
+
+                var ok = attempt.Result == AttemptResult.Success;
+                if (probe)
+                {
+                    onProbe(ok);
+                }
+                else
+                {
+                    outcomes.Record(service, endpoint.Url, ok);
+                }
+            },
+            OnResponse = response =>
+            {
+                context.Items[Hosting.SecurityHeadersMiddleware.ProxiedKey] = true;
+                RateLimitHeaders.Apply(response, admission);
+            },
+        };
 
     /// <summary>
     /// Applies the breaker: (true, false) to go on, (true, true) when this request is the half-open probe,

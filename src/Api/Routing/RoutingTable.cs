@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Silo.Api.Forwarding;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
 using Silo.Runtime;
@@ -34,7 +35,7 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
         }
 
         var snapshot = await grains.GetGrain<IServiceGrain>(serviceId).GetSnapshotAsync().ConfigureAwait(false);
-        var fresh = new Entry(time.GetTimestamp());
+        var fresh = new Entry(time.GetTimestamp(), new RetryBudget(time));
         fresh.Apply(snapshot, time);
         return _entries.GetOrAdd(serviceId, fresh).Route;
     }
@@ -76,7 +77,7 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
         }
     }
 
-    private sealed class Entry(long fetchedAt)
+    private sealed class Entry(long fetchedAt, RetryBudget budget)
     {
         private Dictionary<(string Url, int Weight), EndpointLoad> _loads = [];
         private ServiceRoute? _route;
@@ -129,7 +130,7 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
 
             _loads = kept;
 
-            Volatile.Write(ref _route, new ServiceRoute(snapshot, loads, _picker, time.GetTimestamp(), time.TimestampFrequency));
+            Volatile.Write(ref _route, new ServiceRoute(snapshot, loads, _picker, budget, time.GetTimestamp(), time.TimestampFrequency));
         }
     }
 }

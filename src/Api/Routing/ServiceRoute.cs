@@ -1,3 +1,4 @@
+using Silo.Api.Forwarding;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
@@ -15,9 +16,10 @@ public sealed class ServiceRoute
     private readonly long _openUntil;
     private long _probeRefusedUntil;
 
-    internal ServiceRoute(RoutingSnapshot snapshot, EndpointLoad[] endpoints, IEndpointPicker picker, long now, long frequency)
+    internal ServiceRoute(RoutingSnapshot snapshot, EndpointLoad[] endpoints, IEndpointPicker picker, RetryBudget budget, long now, long frequency)
     {
         Snapshot = snapshot;
+        Budget = budget;
         _endpoints = endpoints;
         _picker = picker;
         _openUntil = now + (long)(snapshot.CircuitRetryAfterMilliseconds / 1000.0 * frequency);
@@ -26,6 +28,9 @@ public sealed class ServiceRoute
     public RoutingSnapshot Snapshot { get; }
 
     public SnapshotStamp Stamp => new(Snapshot.Epoch, Snapshot.Version);
+
+    /// <summary>The service's retry budget on this front end (kept across snapshots).</summary>
+    public RetryBudget Budget { get; }
 
     /// <summary>What the breaker allows at <paramref name="now"/> (a timestamp); <paramref name="retryAfter"/> when it refuses.</summary>
     public CircuitDecision Decide(long now, long frequency, out TimeSpan retryAfter)
@@ -59,4 +64,19 @@ public sealed class ServiceRoute
 
     /// <summary>The next endpoint by the service's policy, or null when none is available.</summary>
     public EndpointLoad? Pick() => _endpoints.Length == 0 ? null : _endpoints[_picker.Pick(_endpoints)];
+
+    /// <summary>An endpoint for a retry: another one than <paramref name="previous"/> when the service has several.</summary>
+    public EndpointLoad? PickOther(EndpointLoad previous)
+    {
+        for (var i = 0; i < 3 && _endpoints.Length > 1; i++)
+        {
+            var candidate = Pick();
+            if (!ReferenceEquals(candidate, previous))
+            {
+                return candidate;
+            }
+        }
+
+        return Array.Find(_endpoints, e => !ReferenceEquals(e, previous)) ?? Pick();
+    }
 }

@@ -173,6 +173,61 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
     }
 
+    [Fact]
+    public async Task IdempotentRequest_ToAFailingEndpoint_IsRetriedOnAnotherOne_PostIsNot()
+    {
+        await using var good = await FlakyDownstream.StartAsync();
+        await using var bad = await FlakyDownstream.StartAsync();
+        bad.Status = 503;
+        var (service, client) = await SetUpAsync(new
+        {
+            endpoints = new[] { new { url = good.BaseUrl }, new { url = bad.BaseUrl } },
+            loadBalancing = "round-robin",
+            circuitBreaker = NoBreaker,
+            outlierDetection = new { maxEjectionPercent = 0 },
+        });
+
+        var gets = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            gets.Add((int)(await client.GetAsync($"/{service}/x")).StatusCode);
+        }
+
+        Assert.All(gets, s => Assert.Equal(200, s));
+        Assert.InRange(bad.Requests, 1, 6);
+
+        var posts = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            posts.Add((int)(await client.PostAsync($"/{service}/x", new StringContent("body"))).StatusCode);
+        }
+
+        Assert.Contains(503, posts);
+    }
+
+    [Fact]
+    public async Task Post_WithAnIdempotencyKey_IsForwardedOnce_AndTheAnswerReplayed()
+    {
+        await using var downstream = await FlakyDownstream.StartAsync();
+        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } } });
+
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/orders") { Content = new StringContent("{}") };
+            request.Headers.Add("Idempotency-Key", "order-42");
+            return await client.SendAsync(request);
+        }
+
+        var first = await PostAsync();
+        var second = await PostAsync();
+
+        Assert.Equal(200, (int)first.StatusCode);
+        Assert.Equal(200, (int)second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
+        Assert.Equal(1, downstream.Requests);
+    }
+
     private async Task<(string Service, HttpClient Client)> SetUpAsync(object settings)
     {
         var id = GatewayFactory.NewId("svc");
