@@ -35,4 +35,7 @@ app.MapPost("/v1/check", (HttpRequest request) =>
     return Results.Json(new CheckResponse(true, limit, remaining, 0));
 });
 
+// Doubles as the downstream of the proxy benchmark (bench/e2e/proxy.sh): a small fixed answer.
+app.MapGet("/hello/{**path}", () => Results.Text("hello from the downstream\n"));
+
 app.Run();
