@@ -22,7 +22,6 @@ public sealed class ApiKeyGrain(
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
     private readonly GrainLimits _limits = new(usage, time, metrics, logger, "key");
-    private IDisposable? _checkpointTimer;
     private ITenantGrain? _tenant;
 
     // The key's and its tenant's policies, combined once per tenant policy list rather than per request.
@@ -44,14 +43,8 @@ public sealed class ApiKeyGrain(
         _limits.FlushAsync(GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
-    private void EnsureCheckpointTimer()
-    {
-        if (_checkpointTimer is null && _limits.Set.HasDurable)
-        {
-            var every = quotaOptions.Value.CheckpointInterval;
-            _checkpointTimer = RegisterTimer(_ => _limits.FlushAsync(GetPrimaryKeyString()), every, every);
-        }
-    }
+    private void EnsureCheckpointTimer() =>
+        _limits.EnsureCheckpointTimer(RegisterTimer, quotaOptions.Value.CheckpointInterval, GetPrimaryKeyString());
 
     public async Task<bool> InitializeAsync(string tenantId, ApiKeyDefinition definition, byte[] secretHash)
     {

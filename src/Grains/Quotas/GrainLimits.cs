@@ -14,6 +14,7 @@ internal sealed class GrainLimits
     private readonly ILogger _logger;
     private readonly string _scope;
     private readonly QuotaCheckpointer _checkpointer;
+    private IDisposable? _checkpointTimer;
 
     public GrainLimits(IPersistentState<QuotaUsageState> usage, TimeProvider time, LimitMetrics metrics, ILogger logger, string scope)
     {
@@ -65,6 +66,18 @@ internal sealed class GrainLimits
 
     /// <summary>Gives back what the last <see cref="TryAcquire"/> took.</summary>
     public void Refund(long cost) => Set.Refund(cost, _time.GetTimestamp());
+
+    /// <summary>
+    /// Starts the checkpoint timer (through the grain's <paramref name="registerTimer"/>) once the limits
+    /// include a durable one; a no-op after that or while there is none.
+    /// </summary>
+    public void EnsureCheckpointTimer(Func<Func<CancellationToken, Task>, TimeSpan, TimeSpan, IDisposable> registerTimer, TimeSpan interval, string owner)
+    {
+        if (_checkpointTimer is null && Set.HasDurable)
+        {
+            _checkpointTimer = registerTimer(_ => FlushAsync(owner), interval, interval);
+        }
+    }
 
     /// <summary>Writes the durable counts if they changed.</summary>
     public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner);

@@ -24,7 +24,6 @@ public sealed class TenantGrain(
     public const int MaxAuditEvents = 1000;
 
     private readonly GrainLimits _limits = new(usage, time, metrics, logger, "tenant");
-    private IDisposable? _checkpointTimer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,14 +40,8 @@ public sealed class TenantGrain(
         _limits.FlushAsync(GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
-    private void EnsureCheckpointTimer()
-    {
-        if (_checkpointTimer is null && _limits.Set.HasDurable)
-        {
-            var every = quotaOptions.Value.CheckpointInterval;
-            _checkpointTimer = RegisterTimer(_ => _limits.FlushAsync(GetPrimaryKeyString()), every, every);
-        }
-    }
+    private void EnsureCheckpointTimer() =>
+        _limits.EnsureCheckpointTimer(RegisterTimer, quotaOptions.Value.CheckpointInterval, GetPrimaryKeyString());
 
     public async Task<bool> CreateAsync(TenantDefinition definition)
     {
