@@ -21,6 +21,10 @@ public sealed record ServiceResponse(
     {
         ArgumentNullException.ThrowIfNull(info);
         var d = info.Definition;
-        return new(d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck, d.CircuitBreaker, d.OutlierDetection, info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt);
+        // The effective settings: a service registered without breaker or outlier settings runs the defaults.
+        return new(
+            d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck,
+            d.CircuitBreaker ?? CircuitBreakerDefinition.Default, d.OutlierDetection ?? OutlierDetectionDefinition.Default,
+            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt);
     }
 }
