@@ -185,16 +185,26 @@ internal static class ProxyEndpoints
         }
     }
 
-    /// <summary>Reports the probe's outcome (a probe that never reached the downstream counts as not sent).</summary>
+    /// <summary>
+    /// Reports the probe's outcome; a probe without one (refused by admission, no endpoint, the client left) is
+    /// given back so that another request may probe at once.
+    /// </summary>
     private static async Task ReleaseProbeAsync(HttpContext context, IGrainFactory grains, RoutingTable routes, string service, bool probe, bool? success)
     {
-        if (!probe || success is not { } ok || context.Items[ProbeTokenKey] is not long token)
+        if (!probe || context.Items[ProbeTokenKey] is not long token)
         {
             return;
         }
 
-        var stamp = await grains.GetGrain<IServiceGrain>(service).ReportProbeAsync(token, ok);
-        routes.Observe(service, stamp);
+        var grain = grains.GetGrain<IServiceGrain>(service);
+        if (success is { } ok)
+        {
+            routes.Observe(service, await grain.ReportProbeAsync(token, ok));
+        }
+        else
+        {
+            await grain.ReleaseProbeAsync(token);
+        }
     }
 
     private static Task WriteCircuitOpenAsync(HttpContext context, TimeSpan retryAfter) =>

@@ -179,6 +179,23 @@ public sealed class CircuitBreaker
         return true;
     }
 
+    /// <summary>
+    /// Gives back a granted probe that was never sent (the request was refused before it reached the service),
+    /// so the next caller may probe at once instead of after a break duration.
+    /// </summary>
+    /// <returns>False when the token is not the current half-open period's.</returns>
+    public bool ReleaseProbe(long probeToken)
+    {
+        var now = _time.GetTimestamp();
+        if (Refresh(now) != CircuitState.HalfOpen || probeToken != _openings)
+        {
+            return false;
+        }
+
+        _probeAvailableAt = now;
+        return true;
+    }
+
     /// <summary>Holds the circuit open until <see cref="Close"/> (Polly's manual isolation).</summary>
     public void Isolate()
     {

@@ -34,6 +34,9 @@ public interface IServiceGrain : IGrainWithStringKey
     /// <summary>Reports the outcome of a granted probe; returns the stamp of the snapshot after it.</summary>
     Task<SnapshotStamp> ReportProbeAsync(long token, bool success);
 
+    /// <summary>Gives back a granted probe that was never sent, so another front end may probe at once.</summary>
+    Task ReleaseProbeAsync(long token);
+
     /// <summary>Results of the grain's own active health checks (it calls itself when they complete).</summary>
     Task RecordHealthChecksAsync(IReadOnlyList<HealthCheckResult> results);
 }

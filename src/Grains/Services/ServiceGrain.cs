@@ -182,6 +182,12 @@ public sealed partial class ServiceGrain(
         return Task.FromResult(Stamp);
     }
 
+    public Task ReleaseProbeAsync(long token)
+    {
+        _breaker?.ReleaseProbe(token);
+        return Task.CompletedTask;
+    }
+
     private SnapshotStamp Stamp => new(_epoch, _version);
 
     private void Configure(ServiceDefinition definition)

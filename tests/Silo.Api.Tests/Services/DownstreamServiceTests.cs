@@ -118,6 +118,30 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     }
 
     [Fact]
+    public async Task ProbeRefusedByAdmission_IsGivenBack_SoTheNextRequestProbesAtOnce()
+    {
+        await using var downstream = await FlakyDownstream.StartAsync();
+        downstream.Status = 500;
+        var (service, client) = await SetUpAsync(new
+        {
+            endpoints = new[] { new { url = downstream.BaseUrl } },
+            circuitBreaker = new { failureRatio = 0.5, minimumThroughput = 5, samplingSeconds = 30, breakSeconds = 2 },
+        });
+        var tenant = await gateway.CreateTenantAsync();
+        using var spent = gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant, GatewayFactory.TokenBucket("one", 1, 3600)));
+        Assert.Equal(500, (int)(await spent.GetAsync($"/{service}/x")).StatusCode);
+        await Await.UntilAsync(async () => (int)(await client.GetAsync($"/{service}/x")).StatusCode == 503, "the circuit opens", TimeSpan.FromSeconds(10));
+        downstream.Status = 0;
+
+        // After the break the spent key's request is granted the probe, then refused by its own limit (429).
+        await Await.UntilAsync(async () => (int)(await spent.GetAsync($"/{service}/x")).StatusCode == 429, "the break is over", TimeSpan.FromSeconds(10));
+
+        // The probe was given back: the next request probes at once and closes the circuit.
+        Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
+        Assert.Equal("closed", (await ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task ActiveHealthChecks_KeepTrafficOffAnUnhealthyEndpoint_AndBringItBack()
     {
         await using var good = await FlakyDownstream.StartAsync();

@@ -362,4 +362,34 @@ public sealed class CircuitBreakerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => breaker.Record("fe", -1, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => breaker.Record("fe", 0, -1));
     }
+
+    [Fact]
+    public void ReleasedProbe_LetsTheNextCallerProbeAtOnce()
+    {
+        var breaker = CreateOpen();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(breaker.TryAcquireProbe(out var token));
+        Assert.False(breaker.TryAcquireProbe(out _));
+
+        Assert.True(breaker.ReleaseProbe(token));
+
+        Assert.True(breaker.TryAcquireProbe(out var next));
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        Assert.True(breaker.RecordProbe(next, success: true));
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void ReleaseProbe_WithAStaleToken_IsIgnored()
+    {
+        var breaker = CreateOpen();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(breaker.TryAcquireProbe(out var token));
+        Assert.True(breaker.RecordProbe(token, success: false));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(breaker.TryAcquireProbe(out _));
+
+        Assert.False(breaker.ReleaseProbe(token));
+        Assert.False(breaker.TryAcquireProbe(out _));
+    }
 }
