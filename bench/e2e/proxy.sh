@@ -3,7 +3,7 @@
 # the same downstream called directly, in alternating rounds of one run (loopback only, bounded by time).
 # Two phases per round: throughput at CONNECTIONS connections, and latency with one connection (no queueing,
 # so the difference of the medians is what the gateway adds to one request). Prints medians, the throughput
-# ratio and the added latency (target: added p50 <= 300 us).
+# ratio and the added latency (target: added p50 <= 300 us), and how fast an open circuit is refused.
 #
 #   bench/e2e/proxy.sh                       # 3 rounds of 10 s each, 32 connections
 #   ROUNDS=5 DURATION=15s CONNECTIONS=64 bench/e2e/proxy.sh
@@ -51,6 +51,10 @@ key=$(curl -fsS -H "$auth" -H "$json" "$api/admin/tenants/bench/keys" \
 curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/services" \
   -d "{\"id\":\"hello\",\"endpoints\":[{\"url\":\"$down\"}],\"circuitBreaker\":{\"minimumThroughput\":1000000}}"
 curl -fsS -o /dev/null -H "X-Api-Key: $key" "$api/hello/hello/warm"
+# A second service whose circuit is held open: measures how fast the gateway refuses (503 + Retry-After)
+# without touching a downstream.
+curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/services" -d "{\"id\":\"tripped\",\"endpoints\":[{\"url\":\"$down\"}]}"
+curl -fsS -o /dev/null -X POST -H "$auth" "$api/admin/services/tripped/circuit/isolate"
 
 # Warm up both (tiered JIT settles in the first seconds under load) before anything is measured.
 WARMUP=${WARMUP:-10s}
@@ -63,17 +67,20 @@ for round in $(seq 1 "$ROUNDS"); do
   wrk_run proxied "$api/hello/hello/x" bench/e2e/get.lua "$key" | tee -a "$results"
   THREADS=1 CONNECTIONS=1 wrk_run direct-1 "$down/hello/x" bench/e2e/get.lua "" | tee -a "$results"
   THREADS=1 CONNECTIONS=1 wrk_run proxied-1 "$api/hello/hello/x" bench/e2e/get.lua "$key" | tee -a "$results"
+  THREADS=1 CONNECTIONS=1 wrk_run open-1 "$api/tripped/hello/x" bench/e2e/get.lua "$key" | tee -a "$results"
 done
 
 field() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$results" | median; }
 echo
 echo "GET through the gateway vs direct, $CONNECTIONS connections, $THREADS wrk threads, median of $ROUNDS rounds of $DURATION"
 printf '%-10s %12s %10s %10s %8s\n' "" "requests/s" "p50 (us)" "p99 (us)" "non-2xx"
-for name in direct proxied direct-1 proxied-1; do
+for name in direct proxied direct-1 proxied-1 open-1; do
   printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' "$name" "$(field "$name" 2)" "$(field "$name" 3)" "$(field "$name" 4)" "$(field "$name" 5)"
 done
 awk -v p="$(field proxied 2)" -v d="$(field direct 2)" 'BEGIN { printf "throughput ratio proxied/direct: %.2f\n", p / d }'
 awk -v p="$(field proxied-1 3)" -v d="$(field direct-1 3)" -v p9="$(field proxied-1 4)" -v d9="$(field direct-1 4)" \
   'BEGIN { printf "added latency, one connection: p50 %+.0f us (target <= 300 us), p99 %+.0f us\n", p - d, p9 - d9 }'
+awk -v p="$(field open-1 3)" -v p9="$(field open-1 4)" \
+  'BEGIN { printf "open circuit, one connection: 503 answered in p50 %.0f us, p99 %.0f us (target: within 5 ms)\n", p, p9 }'
 awk -v p="$(field proxied 3)" -v d="$(field direct 3)" \
   'BEGIN { printf "added latency at %d connections (includes queueing): p50 %+.0f us\n", '"$CONNECTIONS"', p - d }'
