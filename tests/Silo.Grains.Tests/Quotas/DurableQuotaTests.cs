@@ -102,7 +102,9 @@ public sealed class DurableQuotaTests
     }
 
     private static Task<InProcessSilo> StartAsync(InMemoryGrainStorage storage) =>
-        InProcessSilo.StartAsync(silo => silo.AddGatewayGrains().AddGrainStorage(PersistentStateAttribute.DefaultStorageName, storage));
+        InProcessSilo.StartAsync(
+            silo => silo.AddGatewayGrains().AddGrainStorage(PersistentStateAttribute.DefaultStorageName, storage),
+            options: o => o.SerializeLocalCalls = true);
 
     private static async Task AdmitAsync(InProcessSilo silo, string keyId, string secret, int times)
     {

@@ -162,7 +162,8 @@ public sealed class ServiceGrainTests
     private static Task<InProcessSilo> StartAsync(IHealthProber? prober = null) =>
         InProcessSilo.StartAsync(
             silo => silo.AddGatewayGrains().AddMemoryGrainStorage(),
-            services => services.AddSingleton(prober ?? new ScriptedProber()));
+            services => services.AddSingleton(prober ?? new ScriptedProber()),
+            options: o => o.SerializeLocalCalls = true);
 
     /// <summary>Answers health checks as the test says and remembers what it was asked.</summary>
     private sealed class ScriptedProber : IHealthProber

@@ -1,0 +1,49 @@
+using Silo.Grains.Cors;
+using Silo.Grains.Tenants;
+using Silo.TestKit;
+
+namespace Silo.Grains.Tests.Cors;
+
+/// <summary>The origin directory, through the codec as across silos: tenants write it, front ends read it by version.</summary>
+public sealed class CorsDirectoryGrainTests
+{
+    [Fact]
+    public async Task TenantsWriteTheirOrigins_AndTheDirectoryVersionMovesOnlyOnChange()
+    {
+        await using var silo = await GatewaySilo.StartAsync();
+        var directory = silo.Grains.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
+        Assert.Null(await directory.GetIfNewerAsync(0).Bounded());
+
+        var acme = silo.Grains.GetGrain<ITenantGrain>("acme");
+        Assert.True(await acme.CreateAsync(new TenantDefinition("Acme", [], ["https://app.acme.test"])).Bounded());
+        var first = (await directory.GetIfNewerAsync(0).Bounded())!;
+        Assert.Equal(["https://app.acme.test"], first.OriginsByTenant["acme"]);
+
+        Assert.True(await acme.SetCorsOriginsAsync(["https://app.acme.test"]).Bounded());
+        Assert.Null(await directory.GetIfNewerAsync(first.Version).Bounded());
+
+        Assert.True(await acme.SetCorsOriginsAsync([]).Bounded());
+        var cleared = (await directory.GetIfNewerAsync(first.Version).Bounded())!;
+        Assert.False(cleared.OriginsByTenant.ContainsKey("acme"));
+        Assert.Contains(await acme.GetAuditAsync().Bounded() ?? [], e => e.Action == "tenant.cors-changed");
+    }
+
+    [Theory]
+    [InlineData("https://App.Example.com", "https://app.example.com")]
+    [InlineData("https://app.example.com:443", "https://app.example.com")]
+    [InlineData("http://localhost:3000", "http://localhost:3000")]
+    [InlineData("*", "*")]
+    public void Origins_AreNormalized(string given, string expected)
+    {
+        Assert.True(CorsOrigins.TryNormalize(given, out var origin));
+        Assert.Equal(expected, origin);
+    }
+
+    [Theory]
+    [InlineData("https://app.example.com/")]
+    [InlineData("https://app.example.com/path")]
+    [InlineData("https://app.example.com?x=1")]
+    [InlineData("javascript://x")]
+    [InlineData("null")]
+    public void NonOrigins_AreRefused(string given) => Assert.False(CorsOrigins.TryNormalize(given, out _));
+}
