@@ -24,24 +24,11 @@ dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
 [[ $CLUSTER == 1 ]] && dotnet build src/Silo -c Release -nologo -v quiet >/dev/null
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+begin_run
 api_port=$(free_port)
 base_port=$(free_port)
-admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-
-ASPNETCORE_ENVIRONMENT=Production Admin__Token=$admin Logging__LogLevel__Default=Warning \
-  dotnet src/Api/bin/Release/net10.0/Silo.Api.dll --Urls="http://127.0.0.1:$api_port" >"$work/api.log" 2>&1 &
-pids+=($!)
-dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll --urls="http://127.0.0.1:$base_port" >"$work/baseline.log" 2>&1 &
-pids+=($!)
+start_gateway "$api_port"
+start_baseline "$base_port"
 wait_ready "http://127.0.0.1:$api_port/health/ready"
 
 # One tenant (with its own limit, so every check also passes the tenant grain) and $KEYS keys, each with a
@@ -69,9 +56,7 @@ if [[ $CLUSTER == 1 ]]; then
     pids+=($!)
   done
   cluster_port=$(free_port)
-  ASPNETCORE_ENVIRONMENT=Production Admin__Token=$admin Logging__LogLevel__Default=Warning \
-    dotnet src/Api/bin/Release/net10.0/Silo.Api.dll --Cluster:Redis="127.0.0.1:$redis_port" --Urls="http://127.0.0.1:$cluster_port" >"$work/cluster-api.log" 2>&1 &
-  pids+=($!)
+  start_gateway "$cluster_port" --Cluster:Redis="127.0.0.1:$redis_port"
   cluster="http://127.0.0.1:$cluster_port"
   wait_ready "$cluster/health/ready"
   # Ready means at least one silo; wait for all three.
@@ -80,6 +65,14 @@ if [[ $CLUSTER == 1 ]]; then
 fi
 
 wait_ready "http://127.0.0.1:$base_port/v1/check" 2>/dev/null || true
+# Warm up (tiered JIT settles in the first seconds under load) before anything is measured.
+WARMUP=${WARMUP:-10s}
+DURATION=$WARMUP wrk_run warmup "$api" bench/e2e/keys.lua "$work/keys.txt" >/dev/null
+DURATION=$WARMUP wrk_run warmup "http://127.0.0.1:$base_port" bench/e2e/keys.lua "$work/keys.txt" >/dev/null
+if [[ $CLUSTER == 1 ]]; then
+  DURATION=$WARMUP wrk_run warmup "$cluster" bench/e2e/keys.lua "$work/cluster-keys.txt" >/dev/null
+fi
+
 results="$work/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
   wrk_run silo "$api" bench/e2e/keys.lua "$work/keys.txt" | tee -a "$results"

@@ -51,3 +51,34 @@ to_us() {
 median() {
   sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
+
+# begin_run: a scratch folder ($work), a fresh admin token ($admin), and a trap that ends every process whose
+# pid was added to $pids (and only those) when the script exits.
+begin_run() {
+  work=$(mktemp -d)
+  pids=()
+  admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  trap end_run EXIT
+}
+
+end_run() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+
+# start_gateway PORT [ARGS...]: the front end (Production, admin token $admin, warnings only) on PORT;
+# with no Cluster:Redis argument it hosts its embedded silo.
+start_gateway() {
+  local port=$1
+  shift
+  ASPNETCORE_ENVIRONMENT=Production Admin__Token=$admin Logging__LogLevel__Default=Warning \
+    dotnet src/Api/bin/Release/net10.0/Silo.Api.dll --Urls="http://127.0.0.1:$port" "$@" >"$work/api-$port.log" 2>&1 &
+  pids+=($!)
+}
+
+# start_baseline PORT: bench/Baseline (the /v1/check baseline, and the proxy benchmark's downstream).
+start_baseline() {
+  dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll --urls="http://127.0.0.1:$1" >"$work/baseline-$1.log" 2>&1 &
+  pids+=($!)
+}

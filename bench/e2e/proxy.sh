@@ -20,23 +20,11 @@ ensure_wrk
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+begin_run
 api_port=$(free_port)
 down_port=$(free_port)
-admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-ASPNETCORE_ENVIRONMENT=Production Admin__Token=$admin Logging__LogLevel__Default=Warning \
-  dotnet src/Api/bin/Release/net10.0/Silo.Api.dll --Urls="http://127.0.0.1:$api_port" >"$work/api.log" 2>&1 &
-pids+=($!)
-dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll --urls="http://127.0.0.1:$down_port" >"$work/downstream.log" 2>&1 &
-pids+=($!)
+start_gateway "$api_port"
+start_baseline "$down_port"
 api="http://127.0.0.1:$api_port"
 down="http://127.0.0.1:$down_port"
 wait_ready "$api/health/ready"

@@ -14,8 +14,11 @@ internal static class AdminRateLimiting
 {
     public const string PolicyName = "admin";
 
-    /// <summary>Admin requests an address may make per minute. The default value is 600.</summary>
-    public const int DefaultPerMinute = 600;
+    /// <summary>
+    /// Admin requests an address may make per minute (100 a second: room for provisioning scripts, a wall for
+    /// floods). The default value is 6000.
+    /// </summary>
+    public const int DefaultPerMinute = 6000;
 
     public static IServiceCollection AddAdminRateLimiting(this IServiceCollection services, int perMinute)
     {
