@@ -18,17 +18,16 @@ internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable tab
     private const string ExposedHeaders = "RateLimit, RateLimit-Policy, Retry-After";
     private const int MaxAgeSeconds = 600;
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
+    {
+        // Most calls carry no Origin (servers, CLIs): pass them on without an async state machine.
+        var originHeader = context.Request.Headers.Origin;
+        return originHeader.Count != 1 || IsGatewayPath(context.Request.Path) ? next(context) : HandleAsync(context, originHeader[0]!);
+    }
+
+    private async Task HandleAsync(HttpContext context, string origin)
     {
         var request = context.Request;
-        var originHeader = request.Headers.Origin;
-        if (originHeader.Count != 1 || IsGatewayPath(request.Path))
-        {
-            await next(context);
-            return;
-        }
-
-        var origin = originHeader[0]!;
         var known = CorsOrigins.TryNormalize(origin, out var normalized) && normalized != CorsOrigins.Any;
         if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method"))
         {
