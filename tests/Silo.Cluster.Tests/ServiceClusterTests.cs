@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Silo.TestKit;
 using Xunit.Abstractions;
 
@@ -111,34 +109,11 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>A downstream that answers with its name, or 500 when the request carries X-Fail.</summary>
-    private sealed class NamedDownstream : IAsyncDisposable
+    private static class NamedDownstream
     {
-        private readonly WebApplication _app;
-
-        private NamedDownstream(WebApplication app, string baseUrl)
-        {
-            _app = app;
-            BaseUrl = baseUrl;
-        }
-
-        public string BaseUrl { get; }
-
-        public static async Task<NamedDownstream> StartAsync(string name)
-        {
-            var port = FreePort.Next();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            var app = builder.Build();
-            app.Map("/{**path}", (HttpContext context) => context.Request.Headers.ContainsKey("X-Fail") ? Results.StatusCode(500) : Results.Text(name));
-            await app.StartAsync();
-            return new NamedDownstream(app, $"http://127.0.0.1:{port}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public static Task<LoopbackApp> StartAsync(string name) =>
+            LoopbackApp.StartAsync(app => app.Map(
+                "/{**path}",
+                (HttpContext context) => context.Request.Headers.ContainsKey("X-Fail") ? Results.StatusCode(500) : Results.Text(name)));
     }
 }

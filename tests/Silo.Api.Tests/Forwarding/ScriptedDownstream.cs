@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Silo.TestKit;
 
 namespace Silo.Api.Tests.Forwarding;
@@ -16,7 +14,7 @@ public sealed class ScriptedDownstream : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
-    private WebApplication? _app;
+    private LoopbackApp? _app;
     private int _requests;
 
     public string BaseUrl { get; private set; } = string.Empty;
@@ -34,53 +32,47 @@ public sealed class ScriptedDownstream : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
-        var app = builder.Build();
-        app.Use((context, next) =>
+        _app = await LoopbackApp.StartAsync(app =>
         {
-            Interlocked.Increment(ref _requests);
-            _hits.AddOrUpdate(context.Request.Path.Value ?? "/", 1, (_, n) => n + 1);
-            return next(context);
-        });
-        app.Map("/echo/{**path}", EchoAsync);
-        app.Map("/fail-once/{id}", (HttpContext context, string id) =>
-            Hits(context.Request.Path.Value!) == 1 ? Results.StatusCode(503) : Results.Json(new { ok = true, id }));
-        app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
-        app.Map("/create/{id}", (HttpContext context, string id) =>
-        {
-            var n = Hits(context.Request.Path.Value!);
-            context.Response.Headers["X-Created"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new { id, n, nonce = Guid.NewGuid() }, statusCode: 201);
-        });
-        app.Map("/gate/{id}", async (string id, HttpContext context) =>
-        {
-            await Gate(id).Task.WaitAsync(context.RequestAborted);
-            return Results.Json(new { id }, statusCode: 201);
-        });
-        app.Map("/bytes/{count:long}", async (HttpContext context, long count) =>
-        {
-            context.Response.ContentType = "application/octet-stream";
-            var chunk = new byte[64 * 1024];
-            Array.Fill(chunk, (byte)'x');
-            for (long sent = 0; sent < count; sent += chunk.Length)
+            app.Use((context, next) =>
             {
-                await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, count - sent)), context.RequestAborted);
-            }
+                Interlocked.Increment(ref _requests);
+                _hits.AddOrUpdate(context.Request.Path.Value ?? "/", 1, (_, n) => n + 1);
+                return next(context);
+            });
+            app.Map("/echo/{**path}", EchoAsync);
+            app.Map("/fail-once/{id}", (HttpContext context, string id) =>
+                Hits(context.Request.Path.Value!) == 1 ? Results.StatusCode(503) : Results.Json(new { ok = true, id }));
+            app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
+            app.Map("/create/{id}", (HttpContext context, string id) =>
+            {
+                var n = Hits(context.Request.Path.Value!);
+                context.Response.Headers["X-Created"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Json(new { id, n, nonce = Guid.NewGuid() }, statusCode: 201);
+            });
+            app.Map("/gate/{id}", async (string id, HttpContext context) =>
+            {
+                await Gate(id).Task.WaitAsync(context.RequestAborted);
+                return Results.Json(new { id }, statusCode: 201);
+            });
+            app.Map("/bytes/{count:long}", async (HttpContext context, long count) =>
+            {
+                context.Response.ContentType = "application/octet-stream";
+                var chunk = new byte[64 * 1024];
+                Array.Fill(chunk, (byte)'x');
+                for (long sent = 0; sent < count; sent += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, count - sent)), context.RequestAborted);
+                }
+            });
         });
-        await app.StartAsync().Bounded();
-        _app = app;
-        BaseUrl = $"http://127.0.0.1:{port}";
+        BaseUrl = _app.BaseUrl;
     }
 
     public async Task DisposeAsync()
     {
         if (_app is not null)
         {
-            await _app.StopAsync();
             await _app.DisposeAsync();
         }
     }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Silo.TestKit;
 
 namespace Silo.Api.Tests.Infrastructure;
@@ -13,7 +11,7 @@ namespace Silo.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class Downstream : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private LoopbackApp? _app;
 
     public string BaseUrl { get; private set; } = string.Empty;
 
@@ -28,51 +26,45 @@ public sealed class Downstream : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
-        var app = builder.Build();
-        app.Use((context, next) =>
+        _app = await LoopbackApp.StartAsync(app =>
         {
-            Interlocked.Increment(ref _requests);
-            return next(context);
-        });
-        app.Map("/echo/{**path}", EchoAsync);
-        app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
-        app.Map("/hang", async (HttpContext context) =>
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        });
-        app.Map("/redirect", () => Results.Redirect("http://127.0.0.1:1/elsewhere"));
-        app.Map("/download/{bytes:long}", async (HttpContext context, long bytes) =>
-        {
-            context.Response.ContentType = "application/octet-stream";
-            var chunk = new byte[64 * 1024];
-            for (long sent = 0; sent < bytes; sent += chunk.Length)
+            app.Use((context, next) =>
             {
-                await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, bytes - sent)), context.RequestAborted);
-            }
+                Interlocked.Increment(ref _requests);
+                return next(context);
+            });
+            app.Map("/echo/{**path}", EchoAsync);
+            app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
+            app.Map("/hang", async (HttpContext context) =>
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            });
+            app.Map("/redirect", () => Results.Redirect("http://127.0.0.1:1/elsewhere"));
+            app.Map("/download/{bytes:long}", async (HttpContext context, long bytes) =>
+            {
+                context.Response.ContentType = "application/octet-stream";
+                var chunk = new byte[64 * 1024];
+                for (long sent = 0; sent < bytes; sent += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, bytes - sent)), context.RequestAborted);
+                }
+            });
+            app.Map("/break", async (HttpContext context) =>
+            {
+                context.Response.ContentLength = 1_000_000;
+                await context.Response.Body.WriteAsync(new byte[1000], context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await BreakNow.Task.WaitAsync(context.RequestAborted);
+                context.Abort();
+            });
         });
-        app.Map("/break", async (HttpContext context) =>
-        {
-            context.Response.ContentLength = 1_000_000;
-            await context.Response.Body.WriteAsync(new byte[1000], context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await BreakNow.Task.WaitAsync(context.RequestAborted);
-            context.Abort();
-        });
-        await app.StartAsync().Bounded();
-        _app = app;
-        BaseUrl = $"http://127.0.0.1:{port}";
+        BaseUrl = _app.BaseUrl;
     }
 
     public async Task DisposeAsync()
     {
         if (_app is not null)
         {
-            await _app.StopAsync();
             await _app.DisposeAsync();
         }
     }

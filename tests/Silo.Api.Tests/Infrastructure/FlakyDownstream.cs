@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Silo.TestKit;
 
 namespace Silo.Api.Tests.Infrastructure;
@@ -12,7 +10,7 @@ namespace Silo.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class FlakyDownstream : IAsyncDisposable
 {
-    private WebApplication? _app;
+    private LoopbackApp? _app;
     private int _requests;
     private int _healthChecks;
 
@@ -35,35 +33,31 @@ public sealed class FlakyDownstream : IAsyncDisposable
     public static async Task<FlakyDownstream> StartAsync()
     {
         var downstream = new FlakyDownstream();
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        app.Map("/health", () =>
+        downstream._app = await LoopbackApp.StartAsync(app =>
         {
-            Interlocked.Increment(ref downstream._healthChecks);
-            return Results.StatusCode(downstream.HealthStatus);
-        });
-        app.Map("/{**path}", async (HttpContext context) =>
-        {
-            Interlocked.Increment(ref downstream._requests);
-            switch (downstream.Status)
+            app.Map("/health", () =>
             {
-                case 0:
-                    await context.Response.WriteAsync(downstream.BaseUrl);
-                    break;
-                case -1:
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                    break;
-                default:
-                    context.Response.StatusCode = downstream.Status;
-                    break;
-            }
+                Interlocked.Increment(ref downstream._healthChecks);
+                return Results.StatusCode(downstream.HealthStatus);
+            });
+            app.Map("/{**path}", async (HttpContext context) =>
+            {
+                Interlocked.Increment(ref downstream._requests);
+                switch (downstream.Status)
+                {
+                    case 0:
+                        await context.Response.WriteAsync(downstream.BaseUrl);
+                        break;
+                    case -1:
+                        await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                        break;
+                    default:
+                        context.Response.StatusCode = downstream.Status;
+                        break;
+                }
+            });
         });
-        await app.StartAsync();
-        downstream._app = app;
-        downstream.BaseUrl = $"http://127.0.0.1:{port}";
+        downstream.BaseUrl = downstream._app.BaseUrl;
         return downstream;
     }
 
@@ -72,8 +66,6 @@ public sealed class FlakyDownstream : IAsyncDisposable
     {
         if (_app is { } app)
         {
-            _app = null;
-            await app.StopAsync();
             await app.DisposeAsync();
         }
     }

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Silo.TestKit;
+
+/// <summary>
+/// A small real Kestrel app on a free loopback port, for tests that need a downstream: the caller maps its
+/// routes. No request body limit (streaming tests send 100 MB). Disposing stops it; disposing twice is fine.
+/// </summary>
+public sealed class LoopbackApp : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private LoopbackApp(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary><c>http://127.0.0.1:{port}</c>, without a trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync().Bounded();
+        return new LoopbackApp(app, $"http://127.0.0.1:{port}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
