@@ -13,7 +13,12 @@ internal static class Admission
     /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
     public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
 
-    public static async Task<AdmissionResult> AdmitAsync(IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service)
+    public static Task<AdmissionResult> AdmitAsync(IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service) =>
+        AdmitAsync(grains, failures, request, ReadCredentials(request), cost, service);
+
+    /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>).</summary>
+    public static async Task<AdmissionResult> AdmitAsync(
+        IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
@@ -21,7 +26,7 @@ internal static class Admission
             return TooManyFailures;
         }
 
-        var result = ApiKeyCredentials.TryRead(request, out var keyId, out var secret)
+        var result = credentials is var (keyId, secret)
             ? await grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
             : AdmissionResult.Invalid;
         if (result.Status == AdmissionStatus.InvalidKey)
@@ -35,6 +40,10 @@ internal static class Admission
 
         return result;
     }
+
+    /// <summary>The request's well-formed key (id and secret), or null when it has none.</summary>
+    public static (string KeyId, string Secret)? ReadCredentials(HttpRequest request) =>
+        ApiKeyCredentials.TryRead(request, out var keyId, out var secret) ? (keyId, secret) : null;
 
     /// <summary>The error a refused admission answers with.</summary>
     public static GatewayError ErrorFor(AdmissionStatus status) => status switch

@@ -46,7 +46,8 @@ internal static class ProxyEndpoints
 
         // The breaker is asked before admission, so a refused request costs the key nothing; only a
         // well-formed credential gets this far (the cached route needs no grain call).
-        var route = ApiKeyCredentials.TryRead(context.Request, out _, out _) ? await routes.GetAsync(service) : null;
+        var credentials = Admission.ReadCredentials(context.Request);
+        var route = credentials is not null ? await routes.GetAsync(service) : null;
         var (proceed, probe) = route is null ? (true, false) : await PassCircuitAsync(context, grains, route, service, time);
         if (!proceed)
         {
@@ -55,7 +56,7 @@ internal static class ProxyEndpoints
 
         // An unknown service still authenticates first (401 before 404, so keyless callers cannot map the
         // services), but with cost 0: a request that reaches nothing spends nothing.
-        var admission = await Admission.AdmitAsync(grains, failures, context.Request, cost: route is null ? 0 : 1, service);
+        var admission = await Admission.AdmitAsync(grains, failures, context.Request, credentials, cost: route is null ? 0 : 1, service);
         if (!admission.IsAllowed)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);

@@ -53,18 +53,6 @@ public sealed partial class HttpForwarder : IDisposable
         });
     }
 
-    /// <summary>One attempt to one target, no retries, no Idempotency-Key handling.</summary>
-    public Task<ForwardOutcome> ForwardAsync(HttpContext context, Uri target, TimeSpan timeout, Action<HttpResponse>? onResponse)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        return ForwardAsync(context, new ForwardRequest
-        {
-            Timeout = timeout,
-            Target = attempt => attempt == 0 ? target : null,
-            OnResponse = onResponse,
-        });
-    }
-
     /// <summary>
     /// Forwards the request as <paramref name="request"/> says. The outcome is <see cref="ForwardOutcome.Proxied"/>
     /// when a response (downstream or replayed) was written, an error to answer with when nothing was
