@@ -1,5 +1,3 @@
-using Silo.Runtime;
-
 namespace Silo.Benchmarks;
 
 /// <summary>The grain side of the call benchmark; the same body as <see cref="PlainCounter"/>.</summary>

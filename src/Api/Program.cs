@@ -1,4 +1,5 @@
 using Silo.Api.Hosting;
+using Silo.Grains.Hosting;
 
 // Settings files sit beside the binary, so it starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -6,7 +7,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 app.MapGateway();
-app.Run();
+return await StartupFailure.RunAsync(app);
 
 /// <summary>The entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

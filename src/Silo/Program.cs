@@ -1,3 +1,4 @@
+using Silo.Grains.Hosting;
 using Silo.Host;
 
 // Settings files sit beside the binary, so it starts the same from any working directory.
@@ -10,5 +11,4 @@ if (!builder.TryAddSiloHost(out var problem))
 
 var app = builder.Build();
 app.MapSiloHost();
-await app.RunAsync();
-return 0;
+return await StartupFailure.RunAsync(app);

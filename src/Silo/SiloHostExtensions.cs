@@ -1,63 +1,54 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Silo.Grains;
-using Silo.Runtime;
-using Silo.Runtime.Cluster;
-using Silo.Runtime.Hosting;
-using Silo.Runtime.Membership;
+using Microsoft.Extensions.Options;
+using Silo.Grains.Hosting;
 
 namespace Silo.Host;
 
-/// <summary>Wiring of the silo host process: the runtime, the gateway grains, Redis membership and storage.</summary>
+/// <summary>Wiring of the silo host process: an Orleans silo with the gateway grains, Redis membership and storage.</summary>
 internal static class SiloHostExtensions
 {
-    /// <summary>Registers the silo; false (with the reason) when required settings are missing or invalid.</summary>
+    /// <summary>Registers the silo; false (with the reason) when the process is not configured for a cluster.</summary>
     public static bool TryAddSiloHost(this WebApplicationBuilder builder, out string problem)
     {
-        var configuration = builder.Configuration;
-        var cluster = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
-        if (string.IsNullOrWhiteSpace(cluster.Redis))
+        var cluster = builder.Configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        if (!cluster.IsCluster)
         {
             problem = "Cluster:Redis is required: a silo is a member of a cluster whose membership and grain state live in Redis " +
                       "(e.g. --Cluster:Redis=127.0.0.1:6379). To run Silo on one machine without Redis, use the embedded default: dotnet run --project src/Api";
             return false;
         }
 
-        if (!int.TryParse(configuration["Silo:Port"], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            problem = "Silo:Port is required: the TCP port for silo-to-silo and client-to-silo traffic (e.g. --Silo:Port=11111).";
-            return false;
-        }
-
-        var host = configuration["Silo:AdvertisedHost"] ?? "127.0.0.1";
-        if (!System.Net.IPAddress.TryParse(host, out _))
-        {
-            problem = $"Silo:AdvertisedHost must be an IP address (got '{host}').";
-            return false;
-        }
-
-        // The generation tells this run of the silo from earlier runs on the same endpoint.
-        var address = new SiloAddress(host, port, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-        builder.AddSiloRuntime(silo => silo.AddGatewayGrains().UseRedisCluster(cluster, address));
+        builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
         problem = string.Empty;
         return true;
     }
 
-    /// <summary>Operations endpoints: health, and this silo's view of the cluster.</summary>
+    /// <summary>Operations endpoints: health, this silo's view of the cluster, and where a grain lives.</summary>
     public static void MapSiloHost(this WebApplication app)
     {
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
-        app.MapGet("/health/ready", (ISiloStatus silo) => silo.IsReady
+        app.MapGet("/health/ready", (ISiloStatusOracle silo) => silo.CurrentStatus == SiloStatus.Active
             ? Results.Json(new { status = "ready" })
-            : Results.Json(new { status = "not ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/silo/status", (ClusterMembershipService membership, SiloIdentity self, IServiceProvider services) => Results.Json(new
+            : Results.Json(new { status = "not ready", silo = silo.CurrentStatus.ToString() }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/silo/status", async (IClusterMembershipService membership, ILocalSiloDetails self, IGrainFactory grains) =>
         {
-            silo = self.Address.ToString(),
-            membershipVersion = membership.Version,
-            activeSilos = membership.Placement.Silos.Select(s => s.ToString()),
-            activations = services.GetRequiredService<SiloDiagnostics>().ActivationCount,
-        }));
-        app.MapGet("/silo/owner/{type}/{key}", (string type, string key, ClusterMembershipService membership) =>
-            Results.Json(new { owner = membership.Placement.Owner(new GrainId(type, key))?.ToString() }));
+            var snapshot = membership.CurrentSnapshot;
+            var stats = await grains.GetGrain<IManagementGrain>(0).GetRuntimeStatistics([self.SiloAddress]);
+            return Results.Json(new
+            {
+                silo = self.SiloAddress.ToParsableString(),
+                gateway = self.GatewayAddress?.ToParsableString(),
+                membershipVersion = snapshot.Version.Value,
+                activeSilos = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+                    .Select(m => m.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal),
+                activations = stats.Sum(s => s.ActivationCount),
+            });
+        });
+        app.MapGet("/silo/owner/{type}/{key}", async (string type, string key, IGrainFactory grains) =>
+        {
+            // The silo that holds the grain's activation now; null when it is not active anywhere.
+            var grain = grains.GetGrain(GrainId.Create(type, key));
+            var owner = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+            return Results.Json(new { owner = owner?.ToParsableString() });
+        });
     }
 }

@@ -1,8 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Silo.Runtime.Redis;
+using StackExchange.Redis;
 using Silo.TestKit;
 using Xunit.Abstractions;
 
@@ -32,7 +31,7 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
 
         // 1. Spend 50 and wait until a checkpoint holds them (read from Redis, where the silos store grain state).
         await CheckTimesAsync(frontEnd, key, 50);
-        await using var redis = new RedisClient(RedisOptions.Parse(cluster.Redis.Configuration), TimeProvider.System, NullLogger<RedisClient>.Instance);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.Configuration);
         await Await.UntilAsync(async () => await StoredCountAsync(redis, cluster.ClusterId, keyId) >= 50, "the checkpoint holds 50", TimeSpan.FromSeconds(20));
 
         // 2. Spend 20 more, then kill the owner at once: those 20 may or may not have been checkpointed.
@@ -59,15 +58,24 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<long> StoredCountAsync(RedisClient redis, string clusterId, string keyId)
+    /// <summary>
+    /// The count the key's <c>usage</c> state holds in Redis: Orleans' Redis storage keeps each state in a hash
+    /// <c>{ServiceId}/state/{grainId}/{stateName}</c> with the JSON-serialized state in its <c>data</c> field.
+    /// </summary>
+    private static async Task<long> StoredCountAsync(IConnectionMultiplexer redis, string clusterId, string keyId)
     {
-        var data = await redis.ExecuteAsync("HGET", $"{clusterId}:grain:apikey:{keyId}", "usage.data");
-        if (data.IsNull || data.Bulk is null)
+        var data = await redis.GetDatabase().HashGetAsync($"{clusterId}/state/apikey/{keyId}/usage", "data");
+        if (data.IsNullOrEmpty)
         {
             return 0;
         }
 
-        var windows = JsonDocument.Parse(Encoding.UTF8.GetString(data.Bulk)).RootElement.GetProperty("Windows");
+        var windows = JsonDocument.Parse((string)data!).RootElement.GetProperty("Windows");
+        if (windows.ValueKind == JsonValueKind.Object && windows.TryGetProperty("$values", out var values))
+        {
+            windows = values;
+        }
+
         return windows.GetArrayLength() == 0 ? 0 : windows[0].GetProperty("Current").GetInt64();
     }
 

@@ -2,7 +2,6 @@ using Silo.Api.Endpoints;
 using Silo.Api.Errors;
 using Silo.Grains.Keys;
 using Silo.Grains.Tenants;
-using Silo.Runtime;
 
 namespace Silo.Api.Auth;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Silo.Grains.Cors;
-using Silo.Runtime;
 
 namespace Silo.Api.Cors;
 

@@ -6,8 +6,8 @@ using Silo.Grains.LoadBalancing;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
-using Silo.Runtime;
-using Silo.Runtime.Hosting;
+using Silo.Api.Errors;
+using Silo.Api.Hosting;
 
 namespace Silo.Api.Demo;
 
@@ -21,7 +21,7 @@ internal sealed partial class DemoSeeder(
     IHostApplicationLifetime lifetime,
     IServer server,
     IGrainFactory grains,
-    ISiloStatus silo,
+    IClusterReadiness silo,
     TimeProvider time,
     AdminToken adminToken,
     ILogger<DemoSeeder> logger) : IHostedService
@@ -67,7 +67,7 @@ internal sealed partial class DemoSeeder(
             LogSeeded(logger, TenantId, keyId, ServiceId);
             PrintBanner(address, key);
         }
-        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or InconsistentStateException)
+        catch (Exception ex) when (GrainFailures.IsTransient(ex))
         {
             LogSeedFailed(logger, ex);
         }

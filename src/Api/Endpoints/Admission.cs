@@ -3,7 +3,6 @@ using Silo.Api.Cors;
 using Silo.Api.Errors;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 
@@ -27,7 +26,7 @@ internal static class Admission
         }
 
         var result = credentials is var (keyId, secret)
-            ? await grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
+            ? await AskKeyAsync(grains.GetGrain<IApiKeyGrain>(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
             : AdmissionResult.Invalid;
         if (result.Status == AdmissionStatus.InvalidKey)
         {
@@ -40,6 +39,30 @@ internal static class Admission
 
         return result;
     }
+
+    /// <summary>
+    /// Asks the key's grain. A call the owning silo refused without running it (it is stopping, or was declared
+    /// dead) is sent again, and reaches the grain's new activation: a graceful stop or a rolling restart fails
+    /// no request. Every attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is not retried.
+    /// </summary>
+    private static async Task<AdmissionResult> AskKeyAsync(IApiKeyGrain key, AdmissionRequest request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await key.AdmitAsync(request).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && GrainFailures.IsRetryable(ex))
+            {
+                // A refused call took nothing; one that was pending on a dead silo may have: then the retry takes
+                // a second unit, which errs towards admitting less, never more.
+            }
+        }
+    }
+
+    /// <summary>Attempts per admission when the owning silo refuses the call.</summary>
+    private const int MaxAttempts = 3;
 
     /// <summary>The request's well-formed key (id and secret), or null when it has none.</summary>
     public static (string KeyId, string Secret)? ReadCredentials(HttpRequest request) =>

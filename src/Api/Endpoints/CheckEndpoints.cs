@@ -3,7 +3,6 @@ using Silo.Api.Contracts;
 using Silo.Api.Errors;
 using Silo.Api.Json;
 using Silo.Grains.Services;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 

@@ -5,7 +5,6 @@ using Silo.Grains;
 using Silo.Grains.Keys;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 

@@ -5,7 +5,6 @@ using Silo.Api.Routing;
 using Silo.Grains.Admission;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using System.Runtime.CompilerServices;
 using Silo.Grains.Admission;
 using Silo.Grains.RateLimiting;
 
@@ -17,9 +17,13 @@ public static class RateLimitHeaders
     public const string Policy = "RateLimit-Policy";
     public const string State = "RateLimit";
 
-    // Grains hand out the same policy list instance until their limits change, so the header text is
-    // formatted once per list, not once per response; entries go away with their lists.
-    private static readonly ConditionalWeakTable<IReadOnlyList<LimitPolicy>, string> PolicyHeaders = new();
+    /// <summary>How many distinct policy lists keep their formatted header; past it, headers are formatted per response.</summary>
+    internal const int MaxCachedPolicyHeaders = 4096;
+
+    // Keyed by the policies' content, never by the list instance: a grain answering from another silo sends a
+    // new copy of the same list with every response. A few distinct lists cover most traffic (one per shape of
+    // key and tenant limits), so the header text is formatted once per list, not once per response.
+    private static readonly ConcurrentDictionary<PolicyList, string> PolicyHeaders = new();
 
     private static string Format(IReadOnlyList<LimitPolicy> policies)
     {
@@ -43,7 +47,7 @@ public static class RateLimitHeaders
         ArgumentNullException.ThrowIfNull(result);
         if (result.Policies.Count > 0)
         {
-            response.Headers[Policy] = PolicyHeaders.GetValue(result.Policies, Format);
+            response.Headers[Policy] = PolicyHeader(result.Policies);
         }
 
         var d = result.Decision;
@@ -55,6 +59,44 @@ public static class RateLimitHeaders
         if (!d.Allowed)
         {
             response.Headers.RetryAfter = d.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static string PolicyHeader(IReadOnlyList<LimitPolicy> policies)
+    {
+        var key = new PolicyList(policies);
+        if (PolicyHeaders.TryGetValue(key, out var header))
+        {
+            return header;
+        }
+
+        header = Format(policies);
+        if (PolicyHeaders.Count < MaxCachedPolicyHeaders)
+        {
+            PolicyHeaders.TryAdd(key, header);
+        }
+
+        return header;
+    }
+
+    /// <summary>A policy list compared by its entries (records compare by value).</summary>
+    private readonly struct PolicyList(IReadOnlyList<LimitPolicy> policies) : IEquatable<PolicyList>
+    {
+        private readonly IReadOnlyList<LimitPolicy> _policies = policies;
+
+        public bool Equals(PolicyList other) => _policies.SequenceEqual(other._policies);
+
+        public override bool Equals(object? obj) => obj is PolicyList other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = default(HashCode);
+            foreach (var p in _policies)
+            {
+                hash.Add(p);
+            }
+
+            return hash.ToHashCode();
         }
     }
 }

@@ -3,7 +3,6 @@ using Silo.Api.Errors;
 using Silo.Api.Json;
 using Silo.Api.Routing;
 using Silo.Grains.Services;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 

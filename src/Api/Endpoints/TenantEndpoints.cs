@@ -5,7 +5,6 @@ using Silo.Grains;
 using Silo.Grains.Cors;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
-using Silo.Runtime;
 
 namespace Silo.Api.Endpoints;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Silo.Runtime;
 
 namespace Silo.Api.Errors;
 
@@ -27,7 +26,7 @@ internal sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHa
                 await Problem.WriteAsync(httpContext, GatewayError.InvalidJson, JsonErrorDetail(json));
                 return true;
             // Transient: a grain could not answer now (overload, membership change, storage hiccup); retry.
-            case TimeoutException or SiloUnavailableException or InconsistentStateException or GrainActivationException:
+            case var _ when GrainFailures.IsTransient(exception):
                 LogGrainUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await Problem.WriteAsync(httpContext, GatewayError.GatewayUnavailable, retryAfterSeconds: 1);
                 return true;

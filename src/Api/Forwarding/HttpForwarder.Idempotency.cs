@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Silo.Api.Errors;
 using Silo.Grains.Idempotency;
-using Silo.Runtime;
 
 namespace Silo.Api.Forwarding;
 
@@ -79,7 +78,7 @@ public sealed partial class HttpForwarder
                 await grain.CompleteAsync(lease, capture.ToRecorded()).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or InconsistentStateException or GrainActivationException)
+        catch (Exception ex) when (GrainFailures.IsTransient(ex))
         {
             LogIdempotencySettleFailed(_logger, ex, scope);
         }

@@ -1,5 +1,4 @@
 using Silo.Api.Errors;
-using Silo.Runtime;
 
 namespace Silo.Api.Forwarding;
 

@@ -7,9 +7,7 @@ using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Json;
 using Silo.Api.Routing;
-using Silo.Grains;
-using Silo.Runtime.Cluster;
-using Silo.Runtime.Hosting;
+using Silo.Grains.Hosting;
 
 namespace Silo.Api.Hosting;
 
@@ -18,7 +16,8 @@ public static class GatewayHostingExtensions
 {
     /// <summary>
     /// Registers the front end. With no <c>Cluster:Redis</c> configured it hosts one silo in this process
-    /// (in-memory storage): the embedded default.
+    /// (in-memory storage): the embedded default. With it, the front end is an Orleans client of the cluster,
+    /// or, with <c>Cluster:CoHostSilo</c>, a silo of the cluster itself.
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -26,17 +25,18 @@ public static class GatewayHostingExtensions
         var configuration = builder.Configuration;
         builder.Services.AddSingleton(AdminToken.FromConfiguration(configuration["Admin:Token"], builder.Environment.IsProduction()));
         builder.Services.TryAddSingletonTimeProvider();
-        var cluster = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
-        if (string.IsNullOrWhiteSpace(cluster.Redis))
+        var cluster = configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        if (!cluster.IsCluster || cluster.CoHostSilo)
         {
-            // The embedded default: this process hosts the one silo, with in-memory storage.
-            builder.AddSiloRuntime(silo => silo.AddGatewayGrains().AddMemoryGrainStorage());
+            // A silo in this process: the embedded default (in-memory storage), or a member of the Redis cluster.
+            builder.UseOrleans(silo => silo.AddGatewaySilo(configuration));
+            builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
         }
         else
         {
-            // Cluster mode: a client of the silos registered in Redis; no grains live here.
-            builder.Services.AddOptions<SiloRuntimeOptions>().Bind(configuration.GetSection(SiloRuntimeOptions.SectionName));
-            builder.Services.AddRedisClusterClient(cluster);
+            // A client of the silos registered in Redis; no grains live here.
+            builder.UseOrleansClient(client => client.AddGatewayClient(cluster));
+            builder.Services.AddSingleton<IClusterReadiness>(sp => sp.GetRequiredService<GatewayConnections>());
         }
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Silo.Grains.Services;
-using Silo.Runtime;
 
 namespace Silo.Api.Routing;
 

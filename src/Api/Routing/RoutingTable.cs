@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Silo.Api.Forwarding;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
-using Silo.Runtime;
 
 namespace Silo.Api.Routing;
 

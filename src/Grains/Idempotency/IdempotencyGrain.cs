@@ -1,3 +1,4 @@
+using Orleans.Placement;
 namespace Silo.Grains.Idempotency;
 
 /// <summary>
@@ -6,6 +7,7 @@ namespace Silo.Grains.Idempotency;
 /// collection after <c>Runtime:CollectionAge</c>, 15 minutes by default); a repeat after that is forwarded
 /// again. Records expire <see cref="IdempotencyKeys.Retention"/> after the first request, checked on access.
 /// </summary>
+[RandomPlacement]
 public sealed class IdempotencyGrain(TimeProvider time) : Grain, IIdempotencyGrain
 {
     private string? _fingerprint;

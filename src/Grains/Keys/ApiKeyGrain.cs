@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace Silo.Grains.Keys;
 /// checkpointed (see <see cref="QuotaOptions"/>); its definition is written through when it changes.
 /// Admission runs as one turn, so two requests of one key never race.
 /// </summary>
+[RandomPlacement]
 public sealed class ApiKeyGrain(
     [PersistentState("key")] IPersistentState<ApiKeyState> state,
     [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
@@ -21,18 +23,21 @@ public sealed class ApiKeyGrain(
     LimitMetrics metrics,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain
 {
-    private readonly GrainLimits _limits = new(usage, time, metrics, logger, "key");
+    // Built in OnActivateAsync, which Orleans runs before any call; a conflicting checkpoint ends the activation.
+    private GrainLimits _limits = null!;
     private ITenantGrain? _tenant;
 
-    // The key's and its tenant's policies, combined once per tenant policy list rather than per request.
+    // The key's and its tenant's policies, combined once per change of the tenant's list rather than per
+    // request. Compared by content: a call from another silo brings a new copy of the same list every time.
     private IReadOnlyList<LimitPolicy>? _tenantPolicies;
     private IReadOnlyList<LimitPolicy> _combinedPolicies = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _limits = new GrainLimits(usage, time, metrics, logger, "key", DeactivateOnIdle);
         if (state.RecordExists)
         {
-            _limits.Load(state.State.Limits, GetPrimaryKeyString(), state.State.TenantId, fromStorage: true);
+            _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), state.State.TenantId, fromStorage: true);
             EnsureCheckpointTimer();
         }
 
@@ -40,11 +45,11 @@ public sealed class ApiKeyGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(GetPrimaryKeyString());
+        _limits.FlushAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
-        _limits.EnsureCheckpointTimer(RegisterTimer, quotaOptions.Value.CheckpointInterval, GetPrimaryKeyString());
+        _limits.EnsureCheckpointTimer(this, quotaOptions.Value.CheckpointInterval, this.GetPrimaryKeyString());
 
     public async Task<bool> InitializeAsync(string tenantId, ApiKeyDefinition definition, byte[] secretHash)
     {
@@ -66,7 +71,7 @@ public sealed class ApiKeyGrain(
             ExpiresAt = definition.ExpiresAt,
         };
         await state.WriteStateAsync();
-        _limits.Load(state.State.Limits, GetPrimaryKeyString(), tenantId, fromStorage: false);
+        _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), tenantId, fromStorage: false);
         EnsureCheckpointTimer();
         _tenantPolicies = null;
         return true;
@@ -82,7 +87,7 @@ public sealed class ApiKeyGrain(
         var s = state.State;
         var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
         return Task.FromResult<ApiKeyInfo?>(new ApiKeyInfo(
-            GetPrimaryKeyString(), s.TenantId, s.Name, s.Status, s.Limits, s.Scopes, s.CreatedAt, s.ExpiresAt, current));
+            this.GetPrimaryKeyString(), s.TenantId, s.Name, s.Status, s.Limits, s.Scopes, s.CreatedAt, s.ExpiresAt, current));
     }
 
     public async Task<AdmissionResult> AdmitAsync(AdmissionRequest request)
@@ -150,7 +155,7 @@ public sealed class ApiKeyGrain(
         s.PreviousSecretExpiresAt = gracePeriod > TimeSpan.Zero ? time.GetUtcNow() + gracePeriod : null;
         s.SecretHash = newSecretHash;
         await state.WriteStateAsync();
-        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.rotated", GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
+        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.rotated", this.GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
         return true;
     }
 
@@ -167,7 +172,7 @@ public sealed class ApiKeyGrain(
             state.State.PreviousSecretHash = null;
             state.State.PreviousSecretExpiresAt = null;
             await state.WriteStateAsync();
-            await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.revoked", GetPrimaryKeyString(), null));
+            await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.revoked", this.GetPrimaryKeyString(), null));
         }
 
         return true;
@@ -184,7 +189,7 @@ public sealed class ApiKeyGrain(
 
     private IReadOnlyList<LimitPolicy> CombinedPolicies(IReadOnlyList<LimitPolicy> tenant)
     {
-        if (!ReferenceEquals(tenant, _tenantPolicies))
+        if (_tenantPolicies is null || !tenant.SequenceEqual(_tenantPolicies))
         {
             var key = _limits.Set.Policies;
             _combinedPolicies = tenant.Count == 0 ? key : key.Count == 0 ? tenant : [.. key, .. tenant];

@@ -16,13 +16,13 @@ internal sealed class GrainLimits
     private readonly QuotaCheckpointer _checkpointer;
     private IDisposable? _checkpointTimer;
 
-    public GrainLimits(IPersistentState<QuotaUsageState> usage, TimeProvider time, LimitMetrics metrics, ILogger logger, string scope)
+    public GrainLimits(IPersistentState<QuotaUsageState> usage, TimeProvider time, LimitMetrics metrics, ILogger logger, string scope, Action deactivate)
     {
         _time = time;
         _metrics = metrics;
         _logger = logger;
         _scope = scope;
-        _checkpointer = new QuotaCheckpointer(usage, time, logger);
+        _checkpointer = new QuotaCheckpointer(usage, time, logger, deactivate);
         Set = new LimitSet([], time);
     }
 
@@ -68,14 +68,14 @@ internal sealed class GrainLimits
     public void Refund(long cost) => Set.Refund(cost, _time.GetTimestamp());
 
     /// <summary>
-    /// Starts the checkpoint timer (through the grain's <paramref name="registerTimer"/>) once the limits
-    /// include a durable one; a no-op after that or while there is none.
+    /// Starts the checkpoint timer of <paramref name="grain"/> once the limits include a durable one; a no-op
+    /// after that or while there is none. Its ticks are turns of the grain and do not keep it alive.
     /// </summary>
-    public void EnsureCheckpointTimer(Func<Func<CancellationToken, Task>, TimeSpan, TimeSpan, IDisposable> registerTimer, TimeSpan interval, string owner)
+    public void EnsureCheckpointTimer(Grain grain, TimeSpan interval, string owner)
     {
         if (_checkpointTimer is null && Set.HasDurable)
         {
-            _checkpointTimer = registerTimer(_ => FlushAsync(owner), interval, interval);
+            _checkpointTimer = grain.RegisterGrainTimer(_ => FlushAsync(owner), interval, interval);
         }
     }
 

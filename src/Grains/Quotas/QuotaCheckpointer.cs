@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Silo.Grains.RateLimiting;
 
 namespace Silo.Grains.Quotas;
@@ -7,7 +8,8 @@ namespace Silo.Grains.Quotas;
 /// Keeps the durable limits of one grain in storage: restored on activation, written by a timer when they
 /// changed (never per request) and on deactivation. Runs only inside the owning activation's turns.
 /// </summary>
-internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger)
+/// <remarks><paramref name="deactivate"/> ends the owning activation after a conflicting write.</remarks>
+internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger, Action deactivate)
 {
     private bool _dirty;
 
@@ -41,13 +43,15 @@ internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState
         {
             // Another activation of this grain wrote meanwhile (a moment of two activations during a membership
             // change). Each counted only what it admitted, and neither knows the other's share: keep the larger
-            // count per window, so the stored figure never goes down.
+            // count per window, so the stored figure never goes down; then this stale activation goes away, so
+            // the next call reads what is stored.
             var ours = state.State.Windows;
             await state.ReadStateAsync();
             var theirs = state.RecordExists ? state.State.Windows : [];
             state.State = new QuotaUsageState { Windows = Merge(ours, theirs) };
             await state.WriteStateAsync();
             LogCheckpointConflict(logger, grain);
+            deactivate();
         }
     }
 

@@ -27,7 +27,7 @@ public sealed partial class ServiceGrain
 
         _health = new ActiveHealthTracker(check.ToOptions(), urls);
         var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
-        _healthTimer = RegisterTimer(_ => StartChecks(), TimeSpan.Zero, interval);
+        _healthTimer = this.RegisterGrainTimer(_ => StartChecks(), TimeSpan.Zero, interval);
     }
 
     public Task RecordHealthChecksAsync(IReadOnlyList<HealthCheckResult> results)
@@ -65,8 +65,11 @@ public sealed partial class ServiceGrain
 
         _checking = true;
         var targets = definition.Endpoints.Select(e => (e.Url, Target: CheckUri(e.Url, check.Path))).ToArray();
-        var self = GrainFactory.GetGrain<IServiceGrain>(GetPrimaryKeyString());
-        _ = RunChecksAsync(self, targets, TimeSpan.FromSeconds(check.TimeoutSeconds));
+        var self = GrainFactory.GetGrain<IServiceGrain>(this.GetPrimaryKeyString());
+        // Task.Run leaves the activation's scheduler: the probes and the call back to this grain run on the thread
+        // pool, so the grain keeps serving while an endpoint is slow to answer.
+        var timeout = TimeSpan.FromSeconds(check.TimeoutSeconds);
+        _ = Task.Run(() => RunChecksAsync(self, targets, timeout));
         return Task.CompletedTask;
     }
 
@@ -74,13 +77,13 @@ public sealed partial class ServiceGrain
     {
         try
         {
-            var passed = await Task.WhenAll(targets.Select(t => prober.ProbeAsync(t.Target, timeout, CancellationToken.None))).ConfigureAwait(false);
-            await self.RecordHealthChecksAsync([.. targets.Select((t, i) => new HealthCheckResult(t.Url, passed[i]))]).ConfigureAwait(false);
+            var passed = await Task.WhenAll(targets.Select(t => prober.ProbeAsync(t.Target, timeout, CancellationToken.None)));
+            await self.RecordHealthChecksAsync([.. targets.Select((t, i) => new HealthCheckResult(t.Url, passed[i]))]);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The activation may be gone (deactivated, silo stopping); the next activation checks again.
-            LogChecksLost(logger, ex, GetPrimaryKeyString());
+            LogChecksLost(logger, ex, self.GetPrimaryKeyString());
         }
     }
 

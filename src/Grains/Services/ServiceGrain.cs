@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Microsoft.Extensions.Logging;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.Health;
@@ -9,6 +10,7 @@ namespace Silo.Grains.Services;
 /// live in memory (a new activation starts with every endpoint healthy and the circuit closed). The routing
 /// snapshot is rebuilt whenever something a front end acts on changes, and stamped with a new version.
 /// </summary>
+[RandomPlacement]
 public sealed partial class ServiceGrain(
     [PersistentState("service")] IPersistentState<ServiceState> state,
     TimeProvider time,

@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Silo.Grains.Admission;
@@ -12,6 +13,7 @@ namespace Silo.Grains.Tenants;
 /// Owns one tenant: its limits (short windows counted in memory, long windows checkpointed, see
 /// <see cref="QuotaOptions"/>) and its definition (written through).
 /// </summary>
+[RandomPlacement]
 public sealed class TenantGrain(
     [PersistentState("tenant")] IPersistentState<TenantState> state,
     [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
@@ -23,13 +25,15 @@ public sealed class TenantGrain(
     /// <summary>How many audit events a tenant keeps.</summary>
     public const int MaxAuditEvents = 1000;
 
-    private readonly GrainLimits _limits = new(usage, time, metrics, logger, "tenant");
+    // Built in OnActivateAsync, which Orleans runs before any call; a conflicting checkpoint ends the activation.
+    private GrainLimits _limits = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _limits = new GrainLimits(usage, time, metrics, logger, "tenant", DeactivateOnIdle);
         if (state.RecordExists)
         {
-            _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: true);
+            _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: true);
             EnsureCheckpointTimer();
         }
 
@@ -37,11 +41,11 @@ public sealed class TenantGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(GetPrimaryKeyString());
+        _limits.FlushAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
-        _limits.EnsureCheckpointTimer(RegisterTimer, quotaOptions.Value.CheckpointInterval, GetPrimaryKeyString());
+        _limits.EnsureCheckpointTimer(this, quotaOptions.Value.CheckpointInterval, this.GetPrimaryKeyString());
 
     public async Task<bool> CreateAsync(TenantDefinition definition)
     {
@@ -62,10 +66,10 @@ public sealed class TenantGrain(
         await state.WriteStateAsync();
         if (state.State.CorsOrigins.Count > 0)
         {
-            await Directory().SetTenantAsync(GetPrimaryKeyString(), state.State.CorsOrigins);
+            await Directory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         }
 
-        _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: false);
+        _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
         return true;
     }
@@ -82,7 +86,7 @@ public sealed class TenantGrain(
 
         var s = state.State;
         var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
-        return new TenantInfo(GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins);
+        return new TenantInfo(this.GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)
@@ -93,7 +97,7 @@ public sealed class TenantGrain(
         }
 
         var key = GrainFactory.GetGrain<IApiKeyGrain>(keyId);
-        if (!await key.InitializeAsync(GetPrimaryKeyString(), definition, secretHash))
+        if (!await key.InitializeAsync(this.GetPrimaryKeyString(), definition, secretHash))
         {
             return CreateKeyStatus.KeyIdTaken;
         }
@@ -115,7 +119,7 @@ public sealed class TenantGrain(
         state.State.Limits = [.. limits];
         AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         await state.WriteStateAsync();
-        _limits.Load(state.State.Limits, GetPrimaryKeyString(), GetPrimaryKeyString(), fromStorage: false);
+        _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
         return true;
     }
@@ -151,7 +155,7 @@ public sealed class TenantGrain(
 
         // The tenant is the authority; the directory is the index front ends read. A failure here leaves the
         // index stale until the next change, so report it to the caller (who may retry: the call is idempotent).
-        await Directory().SetTenantAsync(GetPrimaryKeyString(), state.State.CorsOrigins);
+        await Directory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         return true;
     }
 
@@ -181,7 +185,7 @@ public sealed class TenantGrain(
 
     public Task<AdmissionResult> AcquireAsync(long cost)
     {
-        var tenantId = GetPrimaryKeyString();
+        var tenantId = this.GetPrimaryKeyString();
         if (!state.RecordExists)
         {
             // A key whose tenant is gone is not usable.

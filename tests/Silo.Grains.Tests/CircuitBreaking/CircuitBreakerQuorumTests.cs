@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Silo.Grains.CircuitBreaking;
 using Silo.TestKit;
 

@@ -1,5 +1,6 @@
 using Silo.Grains.Cors;
 using Silo.Grains.Tenants;
+using Silo.Grains.Tests.Infrastructure;
 using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Cors;
@@ -10,7 +11,7 @@ public sealed class CorsDirectoryGrainTests
     [Fact]
     public async Task TenantsWriteTheirOrigins_AndTheDirectoryVersionMovesOnlyOnChange()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var directory = silo.Grains.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
         Assert.Null(await directory.GetIfNewerAsync(0).Bounded());
 

@@ -2,6 +2,7 @@ using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
+using Silo.Grains.Tests.Infrastructure;
 using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Keys;
@@ -13,7 +14,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task Admit_WithRightSecret_TakesFromKeyAndTenant()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, tenantLimit: 10);
 
         var result = await Admit(silo, keyId, secret, cost: 2);
@@ -30,7 +31,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task Admit_WithWrongSecretOrUnknownKey_IsInvalid_AndTakesNothing()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, _) = await CreateKeyAsync(silo, tenantLimit: 10);
 
         Assert.Equal(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, "wrong-secret", 1)).Status);
@@ -43,7 +44,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task Admit_KeyLimitExhausted_IsLimited_WithRetryAfter()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, tenantLimit: 10);
         for (var i = 0; i < 3; i++)
         {
@@ -62,7 +63,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task Admit_TenantRejects_RefundsKey()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, tenantLimit: 1);
         Assert.True((await Admit(silo, keyId, secret, 1)).IsAllowed);
 
@@ -77,7 +78,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task Admit_OutOfScope_Expired_AndCostTooHigh_AreRefused()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, tenantLimit: 10, scopes: ["orders"], expiresIn: TimeSpan.FromHours(1));
 
         Assert.Equal(AdmissionStatus.Allowed, (await Admit(silo, keyId, secret, 1, "orders")).Status);
@@ -91,7 +92,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task KeyInfo_NeverContainsTheSecretHash()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, _) = await CreateKeyAsync(silo, tenantLimit: 10);
 
         var info = await silo.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
@@ -104,7 +105,7 @@ public sealed class ApiKeyGrainTests
     [Fact]
     public async Task CreateKey_ForUnknownTenant_Fails()
     {
-        await using var silo = await GatewaySilo.StartAsync();
+        await using var silo = await GatewayCluster.StartAsync();
 
         var status = await silo.Grains.GetGrain<ITenantGrain>("nobody")
             .CreateKeyAsync("AAAAAAAAAAAA", new ApiKeyDefinition("k", [], [], null), [1, 2, 3]).Bounded();
@@ -113,7 +114,7 @@ public sealed class ApiKeyGrainTests
     }
 
     private static async Task<(string KeyId, string Secret)> CreateKeyAsync(
-        InProcessSilo silo, long tenantLimit, IReadOnlyList<string>? scopes = null, TimeSpan? expiresIn = null)
+        GatewayCluster silo, long tenantLimit, IReadOnlyList<string>? scopes = null, TimeSpan? expiresIn = null)
     {
         var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
         Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)])).Bounded());
@@ -124,6 +125,6 @@ public sealed class ApiKeyGrainTests
         return (keyId, secret);
     }
 
-    private static Task<AdmissionResult> Admit(InProcessSilo silo, string keyId, string secret, long cost, string? service = null) =>
+    private static Task<AdmissionResult> Admit(GatewayCluster silo, string keyId, string secret, long cost, string? service = null) =>
         silo.Grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).Bounded();
 }

@@ -1,18 +1,17 @@
-using Microsoft.Extensions.DependencyInjection;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
-using Silo.Runtime;
-using Silo.Runtime.Persistence;
+using Silo.Grains.Tests.Infrastructure;
 using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Quotas;
 
 /// <summary>
-/// Long windows survive a restart: two silos share one storage, and a second silo activating a key after the
-/// first one "crashed" (simply never stopped: nothing flushed) sees what the last checkpoint held.
+/// Long windows survive the loss of the silo that counted them: on a cluster of silos sharing storage, the
+/// owner of a key is killed (nothing flushed) or stopped (everything flushed), and the key's next activation on
+/// a survivor sees what storage held.
 /// </summary>
 public sealed class DurableQuotaTests
 {
@@ -23,19 +22,21 @@ public sealed class DurableQuotaTests
     [Fact]
     public async Task Crash_LosesAtMostTheConsumptionSinceTheLastCheckpoint()
     {
-        var storage = new InMemoryGrainStorage();
-        await using var first = await StartAsync(storage);
-        var (keyId, secret) = await CreateKeyAsync(first);
-        await AdmitAsync(first, keyId, secret, times: 30);
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 30);
 
         // The checkpoint timer fires once the interval has passed; the next call on the key runs after it.
-        first.Time.Advance(Interval);
-        await first.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
-        await AdmitAsync(first, keyId, secret, times: 10);
+        var writes = cluster.Storage.Writes;
+        cluster.Time.Advance(Interval);
+        await key.GetAsync().Bounded();
+        Assert.True(cluster.Storage.Writes > writes, "the checkpoint was written");
+        await AdmitAsync(cluster, keyId, secret, times: 10);
 
-        // The first silo "crashes": it never flushes. A second silo activates the key from storage.
-        await using var second = await StartAsync(storage);
-        var info = await second.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
+        // The silo holding the key crashes: nothing is flushed. A survivor activates the key from storage.
+        await KillAsync(cluster, await cluster.OwnerOfAsync(key));
+        var info = await key.GetAsync().Bounded();
 
         Assert.Equal(70, info!.Usage.Single(u => u.Name == "daily").Remaining);
         Assert.Equal(1000, info.Usage.Single(u => u.Name == "minute").Remaining);
@@ -44,40 +45,45 @@ public sealed class DurableQuotaTests
     [Fact]
     public async Task NoCheckpoint_BeforeTheInterval_NeverPerRequest()
     {
-        var storage = new InMemoryGrainStorage();
-        await using var first = await StartAsync(storage);
-        var (keyId, secret) = await CreateKeyAsync(first);
-        await AdmitAsync(first, keyId, secret, times: 5);
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 5);
 
-        first.Time.Advance(Interval - TimeSpan.FromMilliseconds(1));
-        await first.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
+        cluster.Time.Advance(Interval - TimeSpan.FromMilliseconds(1));
+        await key.GetAsync().Bounded();
 
-        await using var second = await StartAsync(storage);
-        var info = await second.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
+        await KillAsync(cluster, await cluster.OwnerOfAsync(key));
+        var info = await key.GetAsync().Bounded();
         Assert.Equal(100, info!.Usage.Single(u => u.Name == "daily").Remaining);
     }
 
     [Fact]
     public async Task GracefulStop_FlushesOnDeactivation_KeyAndTenant()
     {
-        var storage = new InMemoryGrainStorage();
-        var first = await StartAsync(storage);
-        var (keyId, secret) = await CreateKeyAsync(first, tenantLimits: [Daily with { Name = "tenant-daily", Limit = 500 }]);
-        await AdmitAsync(first, keyId, secret, times: 12);
-        await first.DisposeAsync();
+        await using var cluster = await GatewayCluster.StartAsync(silos: 3);
+        var (keyId, secret) = await CreateKeyAsync(cluster, tenantLimits: [Daily with { Name = "tenant-daily", Limit = 500 }]);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>("t1");
+        await AdmitAsync(cluster, keyId, secret, times: 12);
 
-        await using var second = await StartAsync(storage);
-        var key = await second.Grains.GetGrain<IApiKeyGrain>(keyId).GetAsync().Bounded();
-        var tenant = await second.Grains.GetGrain<ITenantGrain>("t1").GetAsync().Bounded();
+        // Stop (gracefully) every silo that holds the key or the tenant; at least one silo survives.
+        foreach (var owner in new[] { await cluster.OwnerOfAsync(key), await cluster.OwnerOfAsync(tenant) }.Distinct())
+        {
+            await cluster.Cluster.StopSiloAsync(owner).Bounded(TimeSpan.FromSeconds(60));
+        }
 
-        Assert.Equal(88, key!.Usage.Single(u => u.Name == "daily").Remaining);
-        Assert.Equal(488, tenant!.Usage.Single(u => u.Name == "tenant-daily").Remaining);
+        var keyInfo = await key.GetAsync().Bounded();
+        var tenantInfo = await tenant.GetAsync().Bounded();
+
+        Assert.Equal(88, keyInfo!.Usage.Single(u => u.Name == "daily").Remaining);
+        Assert.Equal(488, tenantInfo!.Usage.Single(u => u.Name == "tenant-daily").Remaining);
     }
 
     [Fact]
     public async Task ChangingLimits_KeepsTheCountOfALimitWithTheSameNameAndShape()
     {
-        await using var silo = await StartAsync(new InMemoryGrainStorage());
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, tenantLimits: [Daily with { Name = "tenant-daily", Limit = 500 }]);
         await AdmitAsync(silo, keyId, secret, times: 20);
 
@@ -91,7 +97,7 @@ public sealed class DurableQuotaTests
     [Fact]
     public async Task ShadowLimit_CountsWouldBeRejections_InKeyUsage()
     {
-        await using var silo = await StartAsync(new InMemoryGrainStorage());
+        await using var silo = await GatewayCluster.StartAsync();
         var (keyId, secret) = await CreateKeyAsync(silo, keyLimits: [Minute, new LimitDefinition("trial", LimitAlgorithm.FixedWindow, 3, 60, Shadow: true)]);
 
         await AdmitAsync(silo, keyId, secret, times: 5);
@@ -101,12 +107,13 @@ public sealed class DurableQuotaTests
         Assert.Equal(2, trial.ShadowRejections);
     }
 
-    private static Task<InProcessSilo> StartAsync(InMemoryGrainStorage storage) =>
-        InProcessSilo.StartAsync(
-            silo => silo.AddGatewayGrains().AddGrainStorage(PersistentStateAttribute.DefaultStorageName, storage),
-            options: o => o.SerializeLocalCalls = true);
+    private static async Task KillAsync(GatewayCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo)
+    {
+        await cluster.Cluster.KillSiloAsync(silo).Bounded();
+        await cluster.Cluster.WaitForLivenessToStabilizeAsync(didKill: true).Bounded(TimeSpan.FromSeconds(60));
+    }
 
-    private static async Task AdmitAsync(InProcessSilo silo, string keyId, string secret, int times)
+    private static async Task AdmitAsync(GatewayCluster silo, string keyId, string secret, int times)
     {
         var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
         for (var i = 0; i < times; i++)
@@ -117,7 +124,7 @@ public sealed class DurableQuotaTests
     }
 
     private static async Task<(string KeyId, string Secret)> CreateKeyAsync(
-        InProcessSilo silo, IReadOnlyList<LimitDefinition>? keyLimits = null, IReadOnlyList<LimitDefinition>? tenantLimits = null)
+        GatewayCluster silo, IReadOnlyList<LimitDefinition>? keyLimits = null, IReadOnlyList<LimitDefinition>? tenantLimits = null)
     {
         var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
         Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits ?? [])).Bounded());

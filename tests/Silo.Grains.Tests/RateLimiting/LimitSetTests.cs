@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Silo.Grains.RateLimiting;
 using Silo.TestKit;
 

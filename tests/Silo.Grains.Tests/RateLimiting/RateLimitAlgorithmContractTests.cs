@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Silo.Grains.RateLimiting;
 
 namespace Silo.Grains.Tests.RateLimiting;
@@ -17,7 +18,7 @@ public abstract class RateLimitAlgorithmContractTests
 
     protected static ILimitCounter Create(LimitDefinition definition)
     {
-        var time = new Silo.TestKit.FakeTimeProvider(Start);
+        var time = new FakeTimeProvider(Start);
         return LimitCounter.Create(definition, time);
     }
 

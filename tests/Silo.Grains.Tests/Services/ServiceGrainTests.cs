@@ -4,6 +4,7 @@ using Silo.Grains.CircuitBreaking;
 using Silo.Grains.Health;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
+using Silo.Grains.Tests.Infrastructure;
 using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Services;
@@ -140,7 +141,7 @@ public sealed class ServiceGrainTests
         Assert.Equal([A, B], (await service.GetSnapshotAsync().Bounded())!.Endpoints.Select(e => e.Url));
     }
 
-    private static async Task RoundAsync(InProcessSilo silo, IServiceGrain service, TimeSpan advance, long expectedRounds)
+    private static async Task RoundAsync(GatewayCluster silo, IServiceGrain service, TimeSpan advance, long expectedRounds)
     {
         silo.Time.Advance(advance);
         await Await.UntilAsync(async () => (await service.GetAsync())!.HealthCheckRounds >= expectedRounds, $"round {expectedRounds} of health checks was applied");
@@ -152,18 +153,15 @@ public sealed class ServiceGrainTests
     private static ServiceDefinition Definition(IReadOnlyList<EndpointDefinition> endpoints) =>
         new("orders", endpoints, LoadBalancingPolicy.PowerOfTwoChoices, 10, null, null);
 
-    private static async Task<IServiceGrain> CreateAsync(InProcessSilo silo, ServiceDefinition definition)
+    private static async Task<IServiceGrain> CreateAsync(GatewayCluster silo, ServiceDefinition definition)
     {
         var service = silo.Grains.GetGrain<IServiceGrain>(definition.Id);
         Assert.True(await service.CreateAsync(definition).Bounded());
         return service;
     }
 
-    private static Task<InProcessSilo> StartAsync(IHealthProber? prober = null) =>
-        InProcessSilo.StartAsync(
-            silo => silo.AddGatewayGrains().AddMemoryGrainStorage(),
-            services => services.AddSingleton(prober ?? new ScriptedProber()),
-            options: o => o.SerializeLocalCalls = true);
+    private static Task<GatewayCluster> StartAsync(IHealthProber? prober = null) =>
+        GatewayCluster.StartAsync(services: services => services.AddSingleton(prober ?? new ScriptedProber()));
 
     /// <summary>Answers health checks as the test says and remembers what it was asked.</summary>
     private sealed class ScriptedProber : IHealthProber

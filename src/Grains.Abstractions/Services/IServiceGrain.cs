@@ -1,0 +1,54 @@
+namespace Silo.Grains.Services;
+
+/// <summary>
+/// One downstream service (keyed by service id): its endpoints, their health, its circuit breaker and its
+/// load-balancing policy. Front ends read its routing snapshot by version and report outcomes in batches;
+/// they never call it per request, except to send the one probe of a half-open circuit.
+/// </summary>
+[Alias("silo.IServiceGrain")]
+public interface IServiceGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the service; false when it already exists.</summary>
+    [Alias("Create")]
+    Task<bool> CreateAsync(ServiceDefinition definition);
+
+    /// <summary>The service with live endpoint and breaker status; null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<ServiceInfo?> GetAsync();
+
+    /// <summary>Replaces the endpoints (add, remove, drain, reweigh); false when the service does not exist.</summary>
+    [Alias("SetEndpoints")]
+    Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints);
+
+    /// <summary>Holds the circuit open (<paramref name="isolate"/>) or closes it by hand; false when no such service.</summary>
+    [Alias("SetCircuit")]
+    Task<bool> SetCircuitAsync(bool isolate);
+
+    /// <summary>The current routing snapshot; null when the service does not exist.</summary>
+    [Alias("GetSnapshot")]
+    Task<RoutingSnapshot?> GetSnapshotAsync();
+
+    /// <summary>The routing snapshot if it differs from <paramref name="known"/>; null when it does not (or no service).</summary>
+    [Alias("GetSnapshotIfChanged")]
+    Task<RoutingSnapshot?> GetSnapshotIfChangedAsync(SnapshotStamp known);
+
+    /// <summary>Takes a front end's batch of outcomes; returns the stamp of the snapshot after it.</summary>
+    [Alias("Report")]
+    Task<SnapshotStamp> ReportAsync(OutcomeBatch batch);
+
+    /// <summary>Asks to send the half-open circuit's one probe.</summary>
+    [Alias("TryAcquireProbe")]
+    Task<ProbeGrant> TryAcquireProbeAsync();
+
+    /// <summary>Reports the outcome of a granted probe; returns the stamp of the snapshot after it.</summary>
+    [Alias("ReportProbe")]
+    Task<SnapshotStamp> ReportProbeAsync(long token, bool success);
+
+    /// <summary>Gives back a granted probe that was never sent, so another front end may probe at once.</summary>
+    [Alias("ReleaseProbe")]
+    Task ReleaseProbeAsync(long token);
+
+    /// <summary>Results of the grain's own active health checks (it calls itself when they complete).</summary>
+    [Alias("RecordHealthChecks")]
+    Task RecordHealthChecksAsync(IReadOnlyList<HealthCheckResult> results);
+}

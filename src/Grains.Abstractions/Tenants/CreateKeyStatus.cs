@@ -1,0 +1,9 @@
+namespace Silo.Grains.Tenants;
+
+[GenerateSerializer, Alias("silo.CreateKeyStatus")]
+public enum CreateKeyStatus
+{
+    Created,
+    TenantNotFound,
+    KeyIdTaken,
+}

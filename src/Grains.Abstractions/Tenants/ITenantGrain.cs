@@ -1,0 +1,46 @@
+using Silo.Grains.Admission;
+using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Tenants;
+
+/// <summary>One tenant (keyed by tenant id): its limits, status and the keys it owns.</summary>
+[Alias("silo.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant; false when it already exists.</summary>
+    [Alias("Create")]
+    Task<bool> CreateAsync(TenantDefinition definition);
+
+    /// <summary>The tenant; null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<TenantInfo?> GetAsync();
+
+    /// <summary>Creates a key of this tenant under <paramref name="keyId"/> with the given secret hash.</summary>
+    [Alias("CreateKey")]
+    Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash);
+
+    /// <summary>Replaces the tenant's limits; they apply from the next request. False when no such tenant exists.</summary>
+    [Alias("SetLimits")]
+    Task<bool> SetLimitsAsync(IReadOnlyList<LimitDefinition> limits);
+
+    /// <summary>Suspends (403 for every key) or resumes the tenant. False when no such tenant exists.</summary>
+    [Alias("SetStatus")]
+    Task<bool> SetStatusAsync(TenantStatus status);
+
+    /// <summary>Replaces the browser origins allowed to call with this tenant's keys; false if no such tenant.</summary>
+    [Alias("SetCorsOrigins")]
+    Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins);
+
+    /// <summary>Appends a security event to the tenant's audit trail.</summary>
+    [Alias("RecordAudit")]
+    Task RecordAuditAsync(AuditEvent auditEvent);
+
+    /// <summary>The audit trail, newest first; null when no such tenant exists.</summary>
+    [Alias("GetAudit")]
+    Task<IReadOnlyList<AuditEvent>?> GetAuditAsync();
+
+    /// <summary>Takes <paramref name="cost"/> from the tenant's limits (called by its keys' grains).</summary>
+    [Alias("Acquire")]
+    Task<AdmissionResult> AcquireAsync(long cost);
+}

@@ -1,0 +1,31 @@
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Tenants;
+
+/// <summary>The durable part of a tenant.</summary>
+[GenerateSerializer, Alias("silo.TenantState")]
+public sealed class TenantState
+{
+    [Id(0)]
+    public string Name { get; set; } = string.Empty;
+
+    [Id(1)]
+    public TenantStatus Status { get; set; }
+
+    [Id(2)]
+    public IReadOnlyList<LimitDefinition> Limits { get; set; } = [];
+
+    [Id(3)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(4)]
+    public IReadOnlyList<string> KeyIds { get; set; } = [];
+
+    /// <summary>Browser origins allowed to call with this tenant's keys (normalized; see <c>CorsOrigins</c>).</summary>
+    [Id(5)]
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>The newest audit events, oldest first (at most <see cref="TenantGrain.MaxAuditEvents"/>).</summary>
+    [Id(6)]
+    public IReadOnlyList<AuditEvent> Audit { get; set; } = [];
+}

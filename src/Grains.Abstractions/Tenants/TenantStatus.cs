@@ -1,0 +1,8 @@
+namespace Silo.Grains.Tenants;
+
+[GenerateSerializer, Alias("silo.TenantStatus")]
+public enum TenantStatus
+{
+    Active,
+    Suspended,
+}

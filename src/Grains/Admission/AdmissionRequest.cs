@@ -1,4 +1,0 @@
-namespace Silo.Grains.Admission;
-
-/// <summary>One request to admit: the SHA-256 of the presented secret, its cost and the service it targets (null for a bare check).</summary>
-public sealed record AdmissionRequest(byte[] SecretHash, long Cost, string? Service);

@@ -1,4 +1,0 @@
-namespace Silo.Grains.Idempotency;
-
-/// <summary>The answer to a claim: the lease when acquired, the response when replayed.</summary>
-public sealed record IdempotencyClaim(IdempotencyClaimStatus Status, Guid Lease, RecordedResponse? Response);

@@ -1,4 +1,0 @@
-namespace Silo.Grains.Idempotency;
-
-/// <summary>A downstream response as it was sent to the first client: status, end-to-end headers and the whole body.</summary>
-public sealed record RecordedResponse(int StatusCode, IReadOnlyList<RecordedHeader> Headers, byte[] Body);

@@ -1,7 +1,0 @@
-namespace Silo.Grains.Keys;
-
-public enum ApiKeyStatus
-{
-    Active,
-    Revoked,
-}

@@ -1,9 +1,0 @@
-namespace Silo.Grains.RateLimiting;
-
-/// <summary>The answer of one limit to one request.</summary>
-public readonly record struct LimitOutcome(
-    LimitDefinition Definition,
-    bool Allowed,
-    long Remaining,
-    TimeSpan ResetAfter,
-    TimeSpan RetryAfter);

@@ -1,7 +1,0 @@
-namespace Silo.Grains.Services;
-
-/// <summary>
-/// A downstream endpoint: an absolute http(s) base URL and a weight. A draining endpoint keeps its health and
-/// statistics but gets no new requests (requests already sent to it finish).
-/// </summary>
-public sealed record EndpointDefinition(string Url, int Weight = 1, bool Drain = false);

@@ -1,7 +1,0 @@
-namespace Silo.Grains.Services;
-
-/// <summary>
-/// The answer to a front end asking to send the half-open circuit's one probe: granted (with the token to
-/// report its outcome with), or refused with how long to wait.
-/// </summary>
-public sealed record ProbeGrant(bool Granted, long Token, int RetryAfterMilliseconds);

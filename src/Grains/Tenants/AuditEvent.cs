@@ -1,4 +1,0 @@
-namespace Silo.Grains.Tenants;
-
-/// <summary>A security-relevant change of a tenant or one of its keys. Never carries a secret or a full key.</summary>
-public sealed record AuditEvent(DateTimeOffset Time, string Action, string? KeyId, string? Detail);

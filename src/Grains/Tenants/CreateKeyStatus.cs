@@ -1,8 +1,0 @@
-namespace Silo.Grains.Tenants;
-
-public enum CreateKeyStatus
-{
-    Created,
-    TenantNotFound,
-    KeyIdTaken,
-}

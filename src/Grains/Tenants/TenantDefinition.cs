@@ -1,6 +1,0 @@
-using Silo.Grains.RateLimiting;
-
-namespace Silo.Grains.Tenants;
-
-/// <summary>What an administrator asks for when creating a tenant.</summary>
-public sealed record TenantDefinition(string Name, IReadOnlyList<LimitDefinition> Limits, IReadOnlyList<string>? CorsOrigins = null);

@@ -1,7 +1,0 @@
-namespace Silo.Grains.Tenants;
-
-public enum TenantStatus
-{
-    Active,
-    Suspended,
-}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Silo.Grains.Tests.Infrastructure;
+
+/// <summary>
+/// Grain state that outlives any one silo of an in-process cluster (as Redis does for real silos), so a test can
+/// kill the silo that held a grain and read what it had written. Writes and clears are ETag-checked like the
+/// Redis provider's: a stale ETag raises <see cref="InconsistentStateException"/>. States are stored serialized,
+/// so no silo shares an object with another.
+/// </summary>
+internal sealed class SharedGrainStorage
+{
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), (byte[] Data, string ETag)> _records = new();
+
+    public int Writes { get; private set; }
+
+    /// <summary>The provider one silo registers, serializing with that silo's serializer.</summary>
+    public IGrainStorage For(Serializer serializer) => new Provider(this, serializer);
+
+    private sealed class Provider(SharedGrainStorage shared, Serializer serializer) : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            if (shared._records.TryGetValue((stateName, grainId), out var record))
+            {
+                grainState.State = serializer.Deserialize<T>(record.Data);
+                grainState.ETag = record.ETag;
+                grainState.RecordExists = true;
+            }
+            else
+            {
+                grainState.State = Activator.CreateInstance<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            var etag = Guid.NewGuid().ToString("N");
+            var data = serializer.SerializeToArray(grainState.State);
+            lock (shared._records)
+            {
+                Check(stateName, grainId, grainState.ETag);
+                shared._records[(stateName, grainId)] = (data, etag);
+                shared.Writes++;
+            }
+
+            grainState.ETag = etag;
+            grainState.RecordExists = true;
+            return Task.CompletedTask;
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            lock (shared._records)
+            {
+                Check(stateName, grainId, grainState.ETag);
+                shared._records.TryRemove((stateName, grainId), out _);
+            }
+
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return Task.CompletedTask;
+        }
+
+        private void Check(string stateName, GrainId grainId, string? expected)
+        {
+            var stored = shared._records.TryGetValue((stateName, grainId), out var record) ? record.ETag : null;
+            if (!string.Equals(stored, expected, StringComparison.Ordinal))
+            {
+                throw new InconsistentStateException($"ETag mismatch for {grainId}/{stateName}", stored ?? "(none)", expected ?? "(none)");
+            }
+        }
+    }
+}
