@@ -61,7 +61,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
             }
 
             siloServices.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults);
-            siloServices.AddKeyedSingleton<IGrainStorage>("Default", (sp, _) => storage.For(sp.GetRequiredService<Serializer>()));
+            siloServices.AddSingleton<IGrainStorage>(sp => storage.For(sp.GetRequiredService<Serializer>())); // the default provider
             services?.Invoke(siloServices);
         });
         builder.ConfigureClient(client => client.Services.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults));

@@ -5,7 +5,7 @@ namespace Silo.Grains.Tests.RateLimiting;
 
 /// <summary>
 /// What every limit algorithm must do, for a limit of 10 per 60 s. Time is a fake monotonic timestamp
-/// (ticks of 100 ns) that starts at a UTC window boundary; each algorithm's own class adds its edge cases.
+/// (ticks of 100 ns, <see cref="At"/> seconds after <see cref="Start"/>), starting at a UTC window boundary; each algorithm's own class adds its edge cases.
 /// </summary>
 public abstract class RateLimitAlgorithmContractTests
 {
@@ -22,7 +22,10 @@ public abstract class RateLimitAlgorithmContractTests
         return LimitCounter.Create(definition, time);
     }
 
-    protected static long At(double seconds) => (long)(seconds * TimeSpan.TicksPerSecond);
+    /// <summary>The fake clock's timestamp at <see cref="Start"/>; <see cref="At"/> counts from it.</summary>
+    protected static readonly long Origin = new FakeTimeProvider(Start).GetTimestamp();
+
+    protected static long At(double seconds) => Origin + (long)(seconds * TimeSpan.TicksPerSecond);
 
     [Fact]
     public void Fresh_AdmitsExactlyTheLimit_ThenRejects()
