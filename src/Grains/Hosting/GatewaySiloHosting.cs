@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace Silo.Grains.Hosting;
 
@@ -42,6 +43,10 @@ public static class GatewaySiloHosting
         silo.AddGatewayGrains();
         services.AddGatewaySettings();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloJoinLogger>();
+
+        // Grain state is stored in Orleans' binary format, versioned by the [Id]s of the state types (Orleans'
+        // default JSON format records .NET type names, which the collection types of these states do not survive).
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         services.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults).BindConfiguration(FailureDetection.SectionName);
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.ResponseTimeout = calls.Value.CallTimeout);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.CollectionAge = calls.Value.CollectionAge);
