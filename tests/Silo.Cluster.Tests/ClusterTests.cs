@@ -99,6 +99,11 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var failures = statuses.Where(s => s.Status != 200).ToArray();
         output.WriteLine($"SIGTERM: {failures.Length} of {statuses.Count} requests failed");
+        if (failures.Length > 0)
+        {
+            output.WriteLine("front end's log:\n" + frontEnd.Process.Output);
+        }
+
         Assert.True(failures.Length == 0, $"{failures.Length} of {statuses.Count} requests failed: {string.Join(", ", failures.Select(f => f.Status).Distinct())}");
         Assert.Contains("left the cluster", victim.Process.Output, StringComparison.Ordinal);
     }

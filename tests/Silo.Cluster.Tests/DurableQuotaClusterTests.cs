@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Silo.Grains.Quotas;
 using StackExchange.Redis;
 using Silo.TestKit;
 using Xunit.Abstractions;
@@ -60,7 +63,7 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
 
     /// <summary>
     /// The count the key's <c>usage</c> state holds in Redis: Orleans' Redis storage keeps each state in a hash
-    /// <c>{ServiceId}/state/{grainId}/{stateName}</c> with the JSON-serialized state in its <c>data</c> field.
+    /// <c>{ServiceId}/state/{grainId}/{stateName}</c>, the state in Orleans' binary format in its <c>data</c> field.
     /// </summary>
     private static async Task<long> StoredCountAsync(IConnectionMultiplexer redis, string clusterId, string keyId)
     {
@@ -70,14 +73,14 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
             return 0;
         }
 
-        var windows = JsonDocument.Parse((string)data!).RootElement.GetProperty("Windows");
-        if (windows.ValueKind == JsonValueKind.Object && windows.TryGetProperty("$values", out var values))
-        {
-            windows = values;
-        }
-
-        return windows.GetArrayLength() == 0 ? 0 : windows[0].GetProperty("Current").GetInt64();
+        var state = StateSerializer.Deserialize<QuotaUsageState>((byte[])data!)!;
+        return state.Windows.Count == 0 ? 0 : state.Windows[0].Current;
     }
+
+    private static readonly Serializer StateSerializer = new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(QuotaUsageState).Assembly))
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>();
 
     private static async Task<SiloProcess> OwnerAsync(ProcessCluster cluster, string keyId)
     {

@@ -56,7 +56,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var dll = RepositoryPaths.BuiltAssembly("Silo", "Silo");
         var process = ChildProcess.Start(
             "dotnet",
-            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Silo:Port={port}", $"--Urls=http://127.0.0.1:{httpPort}", .. _siloArguments],
+            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Silo:Port={port}", $"--Silo:GatewayPort={FreePort.Next()}", $"--Urls=http://127.0.0.1:{httpPort}", .. _siloArguments],
             Path.GetDirectoryName(dll)!,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         var silo = new SiloProcess(process, port, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) });
