@@ -1,5 +1,7 @@
+using Silo.Api.Auth;
 using Silo.Api.Endpoints;
 using Silo.Api.Errors;
+using Silo.Api.Validation;
 using Silo.Grains.Keys;
 using Silo.Grains.Tenants;
 
@@ -57,7 +59,7 @@ internal sealed partial class AdminAuthorizationFilter(
             tenant = (await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync())?.TenantId;
         }
 
-        if (tenant is not null && Silo.Grains.Identifiers.IsSlug(tenant))
+        if (tenant is not null && Identifiers.IsSlug(tenant))
         {
             var detail = $"{http.Request.Method} {http.Request.Path} from {from}";
             await grains.GetGrain<ITenantGrain>(tenant).RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "admin.auth-failed", null, detail));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Silo.Api.Auth;
 using Silo.Grains.Keys;
 
 namespace Silo.Api.Auth;

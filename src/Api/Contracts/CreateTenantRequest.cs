@@ -1,3 +1,4 @@
+using Silo.Api.Cors;
 using Silo.Grains.RateLimiting;
 
 namespace Silo.Api.Contracts;

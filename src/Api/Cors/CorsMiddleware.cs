@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Silo.Api.Cors;
 using Silo.Api.Errors;
 using Silo.Grains.Cors;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Silo.Api.Cors;
 using Silo.Grains.Cors;
 
 namespace Silo.Api.Cors;

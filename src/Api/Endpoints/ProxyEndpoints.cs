@@ -1,7 +1,9 @@
 using Silo.Api.Auth;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
+using Silo.Api.LoadBalancing;
 using Silo.Api.Routing;
+using Silo.Api.Validation;
 using Silo.Grains.Admission;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;

@@ -2,6 +2,7 @@ using Silo.Api.Contracts;
 using Silo.Api.Errors;
 using Silo.Api.Json;
 using Silo.Api.Routing;
+using Silo.Api.Validation;
 using Silo.Grains.Services;
 
 namespace Silo.Api.Endpoints;

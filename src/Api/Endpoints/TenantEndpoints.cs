@@ -1,10 +1,12 @@
 using Silo.Api.Contracts;
+using Silo.Api.Cors;
 using Silo.Api.Errors;
 using Silo.Api.Json;
-using Silo.Grains;
+using Silo.Api.Validation;
 using Silo.Grains.Cors;
 using Silo.Grains.RateLimiting;
 using Silo.Grains.Tenants;
+using Silo.Grains;
 
 namespace Silo.Api.Endpoints;
 

@@ -2,6 +2,7 @@ using Silo.Api.Forwarding;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
+using Silo.Api.LoadBalancing;
 
 namespace Silo.Api.Routing;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Silo.Api.Auth;
 using Silo.Api.Tests.Infrastructure;
 using Silo.Grains.Keys;
 

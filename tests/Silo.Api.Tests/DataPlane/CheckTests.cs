@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using Silo.Api.Auth;
 using Silo.Api.Tests.Infrastructure;
 using Silo.Grains.Keys;
 

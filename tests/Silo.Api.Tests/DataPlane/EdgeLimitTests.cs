@@ -115,7 +115,7 @@ public sealed class EdgeTrustTests(EdgeGatewayFactory gateway, Downstream downst
     [Fact]
     public async Task TrustedProxy_FailedAuthenticationsAreCountedPerForwardedClient()
     {
-        var guess = Silo.Grains.Keys.ApiKeyFormat.Generate().Key;
+        var guess = Silo.Api.Auth.ApiKeyFormat.Generate().Key;
         for (var i = 0; i < 3; i++)
         {
             await Expect.ProblemAsync(await CheckFromAsync("198.51.100.1", guess), 401, "invalid-api-key");
@@ -200,7 +200,7 @@ public sealed class UntrustedForwardedForTests(StrictAuthGatewayFactory gateway,
         var echo = await Expect.JsonAsync(await client.SendAsync(request), 200);
         Assert.Equal("127.0.0.1", echo.GetProperty("headers").GetProperty("x-forwarded-for").GetString());
 
-        var guess = Silo.Grains.Keys.ApiKeyFormat.Generate().Key;
+        var guess = Silo.Api.Auth.ApiKeyFormat.Generate().Key;
         using var guesser = gateway.CreateKeyClient(guess);
         var statuses = new List<int>();
         for (var i = 0; i < 4; i++)

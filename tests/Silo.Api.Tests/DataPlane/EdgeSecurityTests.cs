@@ -9,7 +9,7 @@ public sealed class FailedAuthenticationTests(StrictAuthGatewayFactory gateway) 
     {
         var tenant = await gateway.CreateTenantAsync();
         var good = await gateway.CreateKeyAsync(tenant);
-        using var guesser = gateway.CreateKeyClient(Silo.Grains.Keys.ApiKeyFormat.Generate().Key);
+        using var guesser = gateway.CreateKeyClient(Silo.Api.Auth.ApiKeyFormat.Generate().Key);
 
         for (var i = 0; i < 3; i++)
         {

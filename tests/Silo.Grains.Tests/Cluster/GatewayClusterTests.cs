@@ -18,8 +18,8 @@ public sealed class GatewayClusterTests
         var clients = cluster.SiloGrainFactories;
         var tenant = clients[0].GetGrain<ITenantGrain>("acme");
         Assert.True(await tenant.CreateAsync(new TenantDefinition("Acme", [])).Bounded());
-        var (keyId, _, secret) = ApiKeyFormat.Generate();
-        var hash = ApiKeyFormat.HashSecret(secret);
+        var (keyId, secret) = TestKeys.Generate();
+        var hash = TestKeys.Hash(secret);
         Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [new LimitDefinition("l", LimitAlgorithm.FixedWindow, 25, 3600)], [], null), hash).Bounded());
 
         var results = await Task.WhenAll(Enumerable.Range(0, 90).Select(i =>

@@ -118,13 +118,13 @@ public sealed class ApiKeyGrainTests
     {
         var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
         Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)])).Bounded());
-        var (keyId, _, secret) = ApiKeyFormat.Generate();
+        var (keyId, secret) = TestKeys.Generate();
         var expiresAt = expiresIn is { } e ? silo.Time.GetUtcNow() + e : (DateTimeOffset?)null;
-        var status = await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [KeyLimit], scopes ?? [], expiresAt), ApiKeyFormat.HashSecret(secret)).Bounded();
+        var status = await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [KeyLimit], scopes ?? [], expiresAt), TestKeys.Hash(secret)).Bounded();
         Assert.Equal(CreateKeyStatus.Created, status);
         return (keyId, secret);
     }
 
     private static Task<AdmissionResult> Admit(GatewayCluster silo, string keyId, string secret, long cost, string? service = null) =>
-        silo.Grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).Bounded();
+        silo.Grains.GetGrain<IApiKeyGrain>(keyId).AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), cost, service)).Bounded();
 }

@@ -118,7 +118,7 @@ public sealed class DurableQuotaTests
         var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
         for (var i = 0; i < times; i++)
         {
-            var result = await key.AdmitAsync(new AdmissionRequest(ApiKeyFormat.HashSecret(secret), 1, null)).Bounded();
+            var result = await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 1, null)).Bounded();
             Assert.Equal(AdmissionStatus.Allowed, result.Status);
         }
     }
@@ -128,8 +128,8 @@ public sealed class DurableQuotaTests
     {
         var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
         Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits ?? [])).Bounded());
-        var (keyId, _, secret) = ApiKeyFormat.Generate();
-        var status = await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", keyLimits ?? [Daily, Minute], [], null), ApiKeyFormat.HashSecret(secret)).Bounded();
+        var (keyId, secret) = TestKeys.Generate();
+        var status = await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", keyLimits ?? [Daily, Minute], [], null), TestKeys.Hash(secret)).Bounded();
         Assert.Equal(CreateKeyStatus.Created, status);
         return (keyId, secret);
     }

@@ -6,6 +6,10 @@ public sealed class TokenBucketTests
 {
     private const long Frequency = TimeSpan.TicksPerSecond;
 
+    // The largest limit and window the admin API accepts (Silo.Api.Validation.LimitValidation).
+    private const long MaxLimit = 1_000_000_000;
+    private const int MaxWindowSeconds = 31 * 24 * 3600;
+
     private static long Seconds(double s) => (long)(s * Frequency);
 
     private static TokenBucket Bucket(long limit, int windowSeconds, long? burst = null) =>
@@ -122,10 +126,10 @@ public sealed class TokenBucketTests
     [Fact]
     public void LargeLimitsAndLongWindows_DoNotOverflow()
     {
-        var bucket = Bucket(limit: LimitValidation.MaxLimit, windowSeconds: LimitValidation.MaxWindowSeconds);
+        var bucket = Bucket(limit: MaxLimit, windowSeconds: MaxWindowSeconds);
 
-        Assert.True(bucket.TryAcquire(LimitValidation.MaxLimit, 0).Allowed);
+        Assert.True(bucket.TryAcquire(MaxLimit, 0).Allowed);
         Assert.False(bucket.TryAcquire(1, 0).Allowed);
-        Assert.Equal(LimitValidation.MaxLimit, bucket.Peek(Seconds(LimitValidation.MaxWindowSeconds)).Remaining);
+        Assert.Equal(MaxLimit, bucket.Peek(Seconds(MaxWindowSeconds)).Remaining);
     }
 }

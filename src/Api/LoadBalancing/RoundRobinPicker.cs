@@ -1,4 +1,4 @@
-namespace Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>
 /// Picks endpoints in turn, ignoring weights and load. Thread-safe and lock-free: front ends call it on every

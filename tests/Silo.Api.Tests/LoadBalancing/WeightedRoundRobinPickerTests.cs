@@ -1,6 +1,7 @@
+using Silo.Api.LoadBalancing;
 using Silo.Grains.LoadBalancing;
 
-namespace Silo.Grains.Tests.LoadBalancing;
+namespace Silo.Api.Tests.LoadBalancing;
 
 public sealed class WeightedRoundRobinPickerTests : EndpointPickerContractTests
 {

@@ -1,6 +1,6 @@
-using Silo.Grains.Keys;
+using Silo.Api.Auth;
 
-namespace Silo.Grains.Tests.Keys;
+namespace Silo.Api.Tests.Auth;
 
 public sealed class ApiKeyFormatTests
 {

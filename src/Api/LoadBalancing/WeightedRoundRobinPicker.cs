@@ -1,4 +1,4 @@
-namespace Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>
 /// Smooth weighted round robin, as nginx does it: each endpoint gets exactly its weight's share of every

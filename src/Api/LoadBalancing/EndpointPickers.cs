@@ -1,4 +1,5 @@
-namespace Silo.Grains.LoadBalancing;
+using Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>Creates the <see cref="IEndpointPicker"/> of a <see cref="LoadBalancingPolicy"/>.</summary>
 public static class EndpointPickers

@@ -1,7 +1,9 @@
 using Silo.Grains.LoadBalancing;
+using Silo.Api.LoadBalancing;
+using Silo.Api.Validation;
 using Silo.Grains.Services;
 
-namespace Silo.Grains.Tests.Services;
+namespace Silo.Api.Tests.Validation;
 
 public sealed class ServiceValidationTests
 {

@@ -1,4 +1,4 @@
-namespace Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>
 /// Chooses the endpoint for one request, on the front end's hot path. Implementations are thread-safe and

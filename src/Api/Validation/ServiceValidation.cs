@@ -1,6 +1,8 @@
 using Silo.Grains.LoadBalancing;
+using Silo.Grains.Services;
+using Silo.Grains.RateLimiting;
 
-namespace Silo.Grains.Services;
+namespace Silo.Api.Validation;
 
 /// <summary>Checks a service definition; returns field-named errors rather than throwing.</summary>
 public static class ServiceValidation

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Silo.Grains.Keys;
+namespace Silo.Api.Auth;
 
 /// <summary>
 /// API keys look like <c>sk_</c> + a 12-character public key id + <c>_</c> + a 24-character secret + a
@@ -49,7 +49,19 @@ public static class ApiKeyFormat
         ArgumentNullException.ThrowIfNull(keyId);
         ArgumentNullException.ThrowIfNull(secret);
         var body = Prefix + keyId + "_" + secret;
-        return body + EncodeChecksum(Crc32.Compute(body));
+        return body + EncodeChecksum(Checksum(body));
+    }
+
+    /// <summary>CRC-32 (IEEE 802.3) of the key's characters, all ASCII once the shape was checked.</summary>
+    private static uint Checksum(ReadOnlySpan<char> ascii)
+    {
+        Span<byte> bytes = stackalloc byte[ascii.Length];
+        for (var i = 0; i < ascii.Length; i++)
+        {
+            bytes[i] = (byte)ascii[i];
+        }
+
+        return System.IO.Hashing.Crc32.HashToUInt32(bytes);
     }
 
     /// <summary>True when <paramref name="candidate"/> is shaped like a key and its checksum matches.</summary>
@@ -71,7 +83,7 @@ public static class ApiKeyFormat
         }
 
         Span<char> expected = stackalloc char[ChecksumLength];
-        WriteChecksum(Crc32.Compute(candidate[..ChecksumIndex]), expected);
+        WriteChecksum(Checksum(candidate[..ChecksumIndex]), expected);
         if (!candidate[ChecksumIndex..].SequenceEqual(expected))
         {
             return false;

@@ -1,4 +1,4 @@
-namespace Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>
 /// The power of two choices (Mitzenmacher): draw two distinct endpoints at random and take the one with fewer

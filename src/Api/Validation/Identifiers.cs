@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Silo.Grains;
+namespace Silo.Api.Validation;
 
 /// <summary>The shape of tenant and service ids: lowercase letters, digits and '-', 1-63 characters, starting with a letter or digit.</summary>
 public static partial class Identifiers

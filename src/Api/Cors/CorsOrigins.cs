@@ -1,4 +1,4 @@
-namespace Silo.Grains.Cors;
+namespace Silo.Api.Cors;
 
 /// <summary>
 /// Browser origins a tenant allows: <c>scheme://host[:port]</c> exactly (compared after normalizing case and

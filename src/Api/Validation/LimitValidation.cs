@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Silo.Grains.RateLimiting;
 
-namespace Silo.Grains.RateLimiting;
+namespace Silo.Api.Validation;
 
 /// <summary>Checks limit definitions; returns field-named errors rather than throwing.</summary>
 public static partial class LimitValidation

@@ -1,4 +1,4 @@
-namespace Silo.Grains.LoadBalancing;
+namespace Silo.Api.LoadBalancing;
 
 /// <summary>
 /// One endpoint of a service as a front end's pickers see it: its weight and the number of requests this front

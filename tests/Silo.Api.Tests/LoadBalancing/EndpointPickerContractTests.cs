@@ -1,6 +1,7 @@
+using Silo.Api.LoadBalancing;
 using Silo.Grains.LoadBalancing;
 
-namespace Silo.Grains.Tests.LoadBalancing;
+namespace Silo.Api.Tests.LoadBalancing;
 
 /// <summary>What every picker must do; each picker's own class adds its distribution.</summary>
 public abstract class EndpointPickerContractTests
