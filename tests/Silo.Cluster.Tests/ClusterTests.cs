@@ -43,9 +43,7 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(200, await frontEnd.CheckAsync(key));
         }
 
-        var statuses = new ConcurrentBag<(int Status, TimeSpan Took)>();
-        using var stop = new CancellationTokenSource();
-        var load = RunLoadAsync(frontEnd, keys, statuses, stop.Token);
+        var load = SteadyLoad.Start(frontEnd, keys);
 
         var victim = cluster.Silos[1];
         var killedAt = Stopwatch.StartNew();
@@ -68,8 +66,8 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
             "every key is served again",
             TimeSpan.FromSeconds(30));
         var recovered = killedAt.Elapsed;
-        await stop.CancelAsync();
-        await load;
+        await load.StopAsync();
+        var statuses = load.Results;
         output.WriteLine($"kill -9: every key served again after {recovered.TotalSeconds:F1} s; {statuses.Count(s => s.Status != 200)} of {statuses.Count} calls failed (all 503), slowest {statuses.Max(s => s.Took).TotalMilliseconds:F0} ms");
 
         Assert.True(recovered < TimeSpan.FromSeconds(10), $"keys were served again after {recovered.TotalSeconds:F1} s");
@@ -83,20 +81,17 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1);
         var keys = await cluster.CreateKeysAsync("graceful", 30, limit: 1_000_000, windowSeconds: 60);
         var frontEnd = cluster.FrontEnds[0];
-        var statuses = new ConcurrentBag<(int Status, TimeSpan Took)>();
-        using var stop = new CancellationTokenSource();
-        var load = RunLoadAsync(frontEnd, keys, statuses, stop.Token);
-        await Silo.TestKit.Await.UntilAsync(() => statuses.Count > 100, "load is running");
+        var load = SteadyLoad.Start(frontEnd, keys);
+        await load.RunsOnAsync(100, "load is running");
 
         var victim = cluster.Silos[1];
         victim.Process.Terminate();
         Assert.Equal(0, await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await cluster.WaitForAgreementAsync(silos: 2);
-        var afterExit = statuses.Count;
-        await Silo.TestKit.Await.UntilAsync(() => statuses.Count > afterExit + 100, "load continues after the silo left");
-        await stop.CancelAsync();
-        await load;
+        await load.RunsOnAsync(100, "load continues after the silo left");
+        await load.StopAsync();
 
+        var statuses = load.Results;
         var failures = statuses.Where(s => s.Status != 200).ToArray();
         output.WriteLine($"SIGTERM: {failures.Length} of {statuses.Count} requests failed");
         if (failures.Length > 0)
@@ -158,24 +153,4 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         var lost = acknowledged.Where(id => !stored.Contains(id)).ToArray();
         Assert.True(lost.Length == 0, $"{lost.Length} acknowledged keys missing from the tenant: {string.Join(", ", lost)}");
     }
-
-    private static Task RunLoadAsync(FrontEndProcess frontEnd, string[] keys, ConcurrentBag<(int, TimeSpan)> statuses, CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
-        {
-            for (var i = worker; !stop.IsCancellationRequested; i += 4)
-            {
-                var started = Stopwatch.StartNew();
-                int status;
-                try
-                {
-                    status = await frontEnd.CheckAsync(keys[i % keys.Length]);
-                }
-                catch (HttpRequestException)
-                {
-                    status = 0;
-                }
-
-                statuses.Add((status, started.Elapsed));
-            }
-        })));
 }

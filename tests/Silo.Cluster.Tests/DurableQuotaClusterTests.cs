@@ -1,10 +1,5 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
-using Silo.Grains.Quotas;
-using StackExchange.Redis;
 using Silo.TestKit;
 using Xunit.Abstractions;
 
@@ -34,12 +29,11 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
 
         // 1. Spend 50 and wait until a checkpoint holds them (read from Redis, where the silos store grain state).
         await CheckTimesAsync(frontEnd, key, 50);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.Configuration);
-        await Await.UntilAsync(async () => await StoredCountAsync(redis, cluster.ClusterId, keyId) >= 50, "the checkpoint holds 50", TimeSpan.FromSeconds(20));
+        await Await.UntilAsync(async () => await cluster.StoredCountAsync(keyId) >= 50, "the checkpoint holds 50", TimeSpan.FromSeconds(20));
 
         // 2. Spend 20 more, then kill the owner at once: those 20 may or may not have been checkpointed.
         await CheckTimesAsync(frontEnd, key, 20);
-        var owner = await OwnerAsync(cluster, keyId);
+        var owner = await cluster.OwnerOfKeyAsync(keyId);
         await owner.Process.KillAsync();
 
         // 3. The other silo takes the key over from storage.
@@ -59,33 +53,5 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
         {
             Assert.Equal(200, await frontEnd.CheckAsync(key));
         }
-    }
-
-    /// <summary>
-    /// The count the key's <c>usage</c> state holds in Redis: Orleans' Redis storage keeps each state in a hash
-    /// <c>{ServiceId}/state/{grainId}/{stateName}</c>, the state in Orleans' binary format in its <c>data</c> field.
-    /// </summary>
-    private static async Task<long> StoredCountAsync(IConnectionMultiplexer redis, string clusterId, string keyId)
-    {
-        var data = await redis.GetDatabase().HashGetAsync($"{clusterId}/state/apikey/{keyId}/usage", "data");
-        if (data.IsNullOrEmpty)
-        {
-            return 0;
-        }
-
-        var state = StateSerializer.Deserialize<QuotaUsageState>((byte[])data!)!;
-        return state.Windows.Count == 0 ? 0 : state.Windows[0].Current;
-    }
-
-    private static readonly Serializer StateSerializer = new ServiceCollection()
-        .AddSerializer(b => b.AddAssembly(typeof(QuotaUsageState).Assembly))
-        .BuildServiceProvider()
-        .GetRequiredService<Serializer>();
-
-    private static async Task<SiloProcess> OwnerAsync(ProcessCluster cluster, string keyId)
-    {
-        var owner = JsonDocument.Parse(await cluster.Silos[0].Client.GetStringAsync($"/silo/owner/apikey/{keyId}")).RootElement;
-        var address = owner.GetProperty("owner").GetString()!;
-        return cluster.Silos.Single(s => address.Contains($":{s.Port}@", StringComparison.Ordinal));
     }
 }

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Silo.Grains.Quotas;
 using Silo.TestKit;
+using StackExchange.Redis;
 
 namespace Silo.Cluster.Tests;
 
@@ -32,9 +36,13 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public List<FrontEndProcess> FrontEnds { get; } = [];
 
-    public static async Task<ProcessCluster> StartAsync(int silos, int frontEnds, params string[] siloArguments)
+    public static Task<ProcessCluster> StartAsync(int silos, int frontEnds, params string[] siloArguments) =>
+        StartAsync(silos, frontEnds, durableRedis: false, siloArguments);
+
+    /// <param name="durableRedis">Redis keeps an append-only file, so a restart of it loses nothing (production's set-up).</param>
+    public static async Task<ProcessCluster> StartAsync(int silos, int frontEnds, bool durableRedis, params string[] siloArguments)
     {
-        var cluster = new ProcessCluster(await RedisServer.StartAsync(), siloArguments);
+        var cluster = new ProcessCluster(await RedisServer.StartAsync(appendOnly: durableRedis), siloArguments);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
@@ -102,27 +110,42 @@ public sealed class ProcessCluster : IAsyncDisposable
         return frontEnd;
     }
 
-    /// <summary>Waits until every live silo and front end sees the same <paramref name="silos"/> active silos.</summary>
+    /// <summary>
+    /// Waits until every live silo and front end sees the same <paramref name="silos"/> active silos. A process
+    /// that does not answer yet (a silo joins before its HTTP endpoint listens) counts as not agreeing yet.
+    /// </summary>
     public Task WaitForAgreementAsync(int silos) =>
         Await.UntilAsync(
             async () =>
             {
-                var views = new List<string>();
-                foreach (var silo in Silos.Where(s => !s.Process.HasExited))
+                try
                 {
-                    views.Add(string.Join(',', (await silo.StatusAsync()).GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+                    return await AgreeAsync(silos);
                 }
-
-                foreach (var frontEnd in FrontEnds)
+                catch (HttpRequestException)
                 {
-                    var ready = JsonDocument.Parse(await frontEnd.Client.GetStringAsync("/health/ready")).RootElement;
-                    views.Add(string.Join(',', ready.GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+                    return false;
                 }
-
-                return views.Distinct(StringComparer.Ordinal).Count() == 1 && views[0].Split(',').Length == silos;
             },
             $"all processes agree on {silos} active silos",
             TimeSpan.FromSeconds(30));
+
+    private async Task<bool> AgreeAsync(int silos)
+    {
+        var views = new List<string>();
+        foreach (var silo in Silos.Where(s => !s.Process.HasExited))
+        {
+            views.Add(string.Join(',', (await silo.StatusAsync()).GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+        }
+
+        foreach (var frontEnd in FrontEnds)
+        {
+            var ready = JsonDocument.Parse(await frontEnd.Client.GetStringAsync("/health/ready")).RootElement;
+            views.Add(string.Join(',', ready.GetProperty("activeSilos").EnumerateArray().Select(e => e.GetString())));
+        }
+
+        return views.Distinct(StringComparer.Ordinal).Count() == 1 && views[0].Split(',').Length == silos;
+    }
 
     /// <summary>Creates a tenant and keys through the first front end; returns the full keys.</summary>
     public async Task<string[]> CreateKeysAsync(string tenant, int count, long limit, int windowSeconds)
@@ -148,6 +171,38 @@ public sealed class ProcessCluster : IAsyncDisposable
 
         return keys;
     }
+
+    /// <summary>The silo that holds the activation of key <paramref name="keyId"/> now.</summary>
+    public async Task<SiloProcess> OwnerOfKeyAsync(string keyId)
+    {
+        var live = Silos.First(s => !s.Process.HasExited);
+        var owner = JsonDocument.Parse(await live.Client.GetStringAsync($"/silo/owner/apikey/{keyId}")).RootElement;
+        var address = owner.GetProperty("owner").GetString() ?? throw new InvalidOperationException($"key {keyId} is not active anywhere");
+        return Silos.Single(s => address.Contains($":{s.Port}@", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The count the first window of key <paramref name="keyId"/> holds in Redis (its last checkpoint): Orleans'
+    /// Redis storage keeps each state in a hash <c>{ServiceId}/state/{grainId}/{stateName}</c>, the state in
+    /// Orleans' binary format in its <c>data</c> field.
+    /// </summary>
+    public async Task<long> StoredCountAsync(string keyId)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var data = await redis.GetDatabase().HashGetAsync($"{ClusterId}/state/apikey/{keyId}/usage", "data");
+        if (data.IsNullOrEmpty)
+        {
+            return 0;
+        }
+
+        var state = StateSerializer.Deserialize<QuotaUsageState>((byte[])data!)!;
+        return state.Windows.Count == 0 ? 0 : state.Windows[0].Current;
+    }
+
+    private static readonly Serializer StateSerializer = new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(QuotaUsageState).Assembly))
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>();
 
     public async ValueTask DisposeAsync()
     {

@@ -103,12 +103,20 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM (graceful shutdown) on Unix.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends SIGSTOP: the process freezes (as in a long GC pause or a stalled VM) until <see cref="Resume"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>Sends SIGCONT to a frozen process.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
+            using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill!.WaitForExit();
         }
     }
 

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Silo.TestKit;
+using Xunit.Abstractions;
+
+namespace Silo.Cluster.Tests;
+
+/// <summary>
+/// What a rolling restart, a Redis outage and a frozen silo cost the clients of a real cluster (three silo
+/// processes, a front end, redis-server with its append-only file): each test measures it and holds it to the
+/// bound the README states.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class FailureCostTests(ITestOutputHelper output)
+{
+    private const long DailyLimit = 1_000_000;
+
+    [Fact]
+    public async Task RollingRestart_UnderLoad_FailsNoRequest_AndKeepsTheDailyCount()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1, durableRedis: true, "--Quotas:CheckpointInterval=00:00:01");
+        var frontEnd = cluster.FrontEnds[0];
+        var keys = await cluster.CreateKeysAsync("rolling", 20, limit: 1_000_000, windowSeconds: 60);
+        var (dailyKey, dailyKeyId) = await CreateDailyKeyAsync(frontEnd, "rolling-daily");
+        var load = SteadyLoad.Start(frontEnd, [.. keys, dailyKey]);
+        await load.RunsOnAsync(100, "load is running");
+
+        // Replace every silo, one after another: SIGTERM, wait for its exit, start its successor, wait until every
+        // process sees three silos again.
+        foreach (var silo in cluster.Silos.ToArray())
+        {
+            silo.Process.Terminate();
+            Assert.Equal(0, await silo.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            await cluster.StartSiloAsync();
+            await cluster.WaitForAgreementAsync(silos: 3);
+            await load.RunsOnAsync(50, "load goes on with the new silo");
+        }
+
+        await load.StopAsync();
+        var answers = load.Results.ToArray();
+        var failed = answers.Where(a => a.Status != 200).ToArray();
+        var dailyAdmitted = answers.Count(a => a.Key == dailyKey && a.Status == 200);
+        var dailyUsed = DailyLimit - await RemainingAsync(frontEnd, dailyKeyId);
+        output.WriteLine($"rolling restart of 3 silos: {failed.Length} of {answers.Length} requests failed; daily key admitted {dailyAdmitted}, counted {dailyUsed}; slowest answer {answers.Max(a => a.Took).TotalMilliseconds:F0} ms");
+
+        Assert.True(failed.Length == 0, $"{failed.Length} of {answers.Length} requests failed: {string.Join(", ", failed.Select(f => f.Status).Distinct())}");
+        Assert.Equal(dailyAdmitted, dailyUsed);
+    }
+
+    [Fact]
+    public async Task RedisOutage_ActiveKeysKeepBeingServed_NothingAnswers500_AndNoSiloDies()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1, durableRedis: true);
+        var frontEnd = cluster.FrontEnds[0];
+        var keys = await cluster.CreateKeysAsync("outage", 20, limit: 1_000_000, windowSeconds: 60);
+        foreach (var key in keys)
+        {
+            Assert.Equal(200, await frontEnd.CheckAsync(key)); // active before the outage
+        }
+
+        var load = SteadyLoad.Start(frontEnd, keys);
+        await load.RunsOnAsync(100, "load is running");
+        var admin = frontEnd.Admin();
+
+        await cluster.Redis.StopAsync();
+        var outageStart = load.Elapsed;
+
+        // While Redis is away: writes (and activations, which read state) cannot be served; say so with a 503.
+        using var write = await admin.PostAsJsonAsync("/admin/tenants", new { id = "during-outage", name = "x" });
+        var writeStatus = (int)write.StatusCode;
+        var writeRetryAfter = write.Headers.RetryAfter?.Delta;
+
+        // The outage lasts 10 s (the scenario's length, not a wait for anything).
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await cluster.Redis.RestartAsync();
+        var outageEnd = load.Elapsed;
+
+        // Once Redis is back, writes succeed again.
+        var recovered = Stopwatch.StartNew();
+        await Await.UntilAsync(
+            async () => (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "after-outage", name = "x" })).StatusCode == 201,
+            "a write succeeds after Redis returned",
+            TimeSpan.FromSeconds(30));
+        var writesBackAfter = recovered.Elapsed;
+        await load.RunsOnAsync(50, "load goes on after the outage");
+        await load.StopAsync();
+
+        var during = load.Results.Where(a => a.At > outageStart && a.At < outageEnd).ToArray();
+        var failed = load.Results.Where(a => a.Status != 200).ToArray();
+        output.WriteLine($"Redis down 10 s: {during.Length} checks of active keys during the outage, {failed.Length} failed in the whole run; a write during the outage answered {writeStatus} (Retry-After {writeRetryAfter?.TotalSeconds} s); writes work again {writesBackAfter.TotalSeconds:F1} s after Redis restarted");
+
+        Assert.True(during.Length > 50, $"only {during.Length} checks ran during the outage");
+        Assert.True(failed.Length == 0, $"{failed.Length} checks failed: {string.Join(", ", failed.Select(f => f.Status).Distinct())}");
+        Assert.Equal(503, writeStatus);
+        Assert.NotNull(writeRetryAfter);
+        Assert.All(cluster.Silos, s => Assert.False(s.Process.HasExited, $"silo on port {s.Port} died:\n{s.Process.Output}"));
+        await cluster.WaitForAgreementAsync(silos: 3);
+    }
+
+    [Fact]
+    public async Task FrozenSilo_ItsKeysAreServedElsewhere_AndOnWakingItAdmitsNothingMore()
+    {
+        const long hourlyLimit = 150;
+        await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1, durableRedis: true, "--Quotas:CheckpointInterval=00:00:01");
+        var frontEnd = cluster.FrontEnds[0];
+        var admin = frontEnd.Admin();
+        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "frozen", name = "Frozen" })).StatusCode);
+        var created = JsonDocument.Parse(await (await admin.PostAsJsonAsync("/admin/tenants/frozen/keys", new
+        {
+            name = "hourly",
+            limits = new[] { new { name = "hourly", algorithm = "fixed-window", limit = hourlyLimit, windowSeconds = 3600 } },
+        })).Content.ReadAsStringAsync()).RootElement;
+        var key = created.GetProperty("key").GetString()!;
+        var keyId = created.GetProperty("id").GetString()!;
+
+        // 50 admitted and checkpointed; then the silo holding the key freezes.
+        var admitted = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            admitted += await frontEnd.CheckAsync(key) == 200 ? 1 : 0;
+        }
+
+        await Await.UntilAsync(async () => await cluster.StoredCountAsync(keyId) >= 50, "the checkpoint holds 50", TimeSpan.FromSeconds(20));
+        var victim = await cluster.OwnerOfKeyAsync(keyId);
+        victim.Process.Freeze();
+        var frozenFor = Stopwatch.StartNew();
+
+        // Ask until the key is served again (by a new activation on another silo); no answer may hang.
+        var refusals = new List<(int Status, TimeSpan Took)>();
+        TimeSpan servedAgainAfter;
+        while (true)
+        {
+            var took = Stopwatch.StartNew();
+            var status = await frontEnd.CheckAsync(key);
+            if (status == 200)
+            {
+                admitted++;
+                servedAgainAfter = frozenFor.Elapsed;
+                break;
+            }
+
+            refusals.Add((status, took.Elapsed));
+            Assert.True(frozenFor.Elapsed < TimeSpan.FromSeconds(30), "the key was not served again within 30 s");
+        }
+
+        // The freeze lasts 20 s in all (the scenario's length), then the silo wakes up.
+        var rest = TimeSpan.FromSeconds(20) - frozenFor.Elapsed;
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest);
+        }
+
+        victim.Process.Resume();
+
+        // Declared dead while it slept, it must not serve the key again: it stops itself.
+        var exitCode = await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        while (await frontEnd.CheckAsync(key) == 200)
+        {
+            admitted++;
+            Assert.True(admitted <= hourlyLimit, $"over-admitted: {admitted} of {hourlyLimit}");
+        }
+
+        output.WriteLine($"SIGSTOP of the key's silo: served again by another silo after {servedAgainAfter.TotalSeconds:F1} s ({refusals.Count} refusals, all {string.Join("/", refusals.Select(r => r.Status).Distinct())}, slowest {refusals.DefaultIfEmpty().Max(r => r.Took).TotalMilliseconds:F0} ms); on waking it exited with code {exitCode}; {admitted} of {hourlyLimit} admitted in all");
+        Assert.True(servedAgainAfter < TimeSpan.FromSeconds(15), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
+        Assert.All(refusals, r => Assert.Equal(503, r.Status));
+        Assert.All(refusals, r => Assert.True(r.Took < TimeSpan.FromSeconds(5), $"a refusal took {r.Took.TotalSeconds:F1} s"));
+        Assert.Equal(hourlyLimit, admitted);
+    }
+
+    private static async Task<(string Key, string KeyId)> CreateDailyKeyAsync(FrontEndProcess frontEnd, string tenant)
+    {
+        var admin = frontEnd.Admin();
+        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant })).StatusCode);
+        var created = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new
+        {
+            name = "daily",
+            limits = new[] { new { name = "daily", algorithm = "fixed-window", limit = DailyLimit, calendar = "day" } },
+        });
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        return (body.GetProperty("key").GetString()!, body.GetProperty("id").GetString()!);
+    }
+
+    private static async Task<long> RemainingAsync(FrontEndProcess frontEnd, string keyId)
+    {
+        var info = JsonDocument.Parse(await frontEnd.Admin().GetStringAsync($"/admin/keys/{keyId}")).RootElement;
+        return info.GetProperty("usage")[0].GetProperty("remaining").GetInt64();
+    }
+}
