@@ -6,6 +6,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddGateway();
 
 var app = builder.Build();
+if (!StartupFailure.Validate(app))
+{
+    return StartupFailure.ConfigurationExitCode;
+}
+
 app.MapGateway();
 return await StartupFailure.RunAsync(app);
 

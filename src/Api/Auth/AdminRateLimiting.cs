@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Silo.Api.Hosting;
 using Silo.Api.Errors;
 
 namespace Silo.Api.Auth;
@@ -14,17 +16,12 @@ internal static class AdminRateLimiting
 {
     public const string PolicyName = "admin";
 
-    /// <summary>
-    /// Admin requests an address may make per minute (100 a second: room for provisioning scripts, a wall for
-    /// floods). The default value is 6000.
-    /// </summary>
-    public const int DefaultPerMinute = 6000;
-
-    public static IServiceCollection AddAdminRateLimiting(this IServiceCollection services, int perMinute)
+    public static IServiceCollection AddAdminRateLimiting(this IServiceCollection services)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(perMinute, 1);
-        return services.AddRateLimiter(options =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<AdminOptions>>((options, admin) =>
         {
+            var perMinute = admin.Value.RequestsPerMinute;
             options.AddPolicy(PolicyName, context => RateLimitPartition.GetTokenBucketLimiter(
                 context.Connection.RemoteIpAddress ?? IPAddress.None,
                 _ => new TokenBucketRateLimiterOptions
@@ -46,5 +43,6 @@ internal static class AdminRateLimiting
                     retryAfterSeconds: retryAfter).ExecuteAsync(context.HttpContext));
             };
         });
+        return services;
     }
 }

@@ -27,26 +27,11 @@ public sealed class AdminToken
     /// <summary>The token itself, kept only when generated (so start-up can print it once).</summary>
     public string? Value { get; }
 
-    public static AdminToken FromConfiguration(string? configured, bool isProduction)
-    {
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            if (isProduction)
-            {
-                throw new InvalidOperationException(
-                    "Admin:Token is not set. In Production an admin token is required: set the Admin__Token environment variable (at least 16 characters).");
-            }
-
-            return new AdminToken(RandomNumberGenerator.GetHexString(32, lowercase: true), generated: true);
-        }
-
-        if (configured.Length < MinimumLength)
-        {
-            throw new InvalidOperationException($"Admin:Token must be at least {MinimumLength} characters long.");
-        }
-
-        return new AdminToken(configured, generated: false);
-    }
+    /// <summary>The configured token, or a generated one when none is (validation has refused that in Production).</summary>
+    public static AdminToken FromConfiguration(string? configured) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? new AdminToken(RandomNumberGenerator.GetHexString(32, lowercase: true), generated: true)
+            : new AdminToken(configured, generated: false);
 
     public bool Matches(string? presented)
     {

@@ -7,6 +7,7 @@ using Silo.Grains.RateLimiting;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
 using Silo.Api.Errors;
+using Microsoft.Extensions.Options;
 using Silo.Api.Hosting;
 
 namespace Silo.Api.Demo;
@@ -24,6 +25,7 @@ internal sealed partial class DemoSeeder(
     IClusterReadiness silo,
     TimeProvider time,
     AdminToken adminToken,
+    IOptions<DemoOptions> options,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string TenantId = "demo";
@@ -34,6 +36,11 @@ internal sealed partial class DemoSeeder(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.Seed)
+        {
+            return Task.CompletedTask;
+        }
+
         lifetime.ApplicationStarted.Register(() => _ = SeedAsync());
         return Task.CompletedTask;
     }

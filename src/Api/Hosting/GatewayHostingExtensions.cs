@@ -7,6 +7,7 @@ using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Json;
 using Silo.Api.Routing;
+using Microsoft.Extensions.Options;
 using Silo.Grains.Hosting;
 
 namespace Silo.Api.Hosting;
@@ -23,7 +24,11 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        builder.Services.AddSingleton(AdminToken.FromConfiguration(configuration["Admin:Token"], builder.Environment.IsProduction()));
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton(sp => AdminToken.FromConfiguration(sp.GetRequiredService<IOptions<AdminOptions>>().Value.Token));
         builder.Services.TryAddSingletonTimeProvider();
         var cluster = configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
         if (!cluster.IsCluster || cluster.CoHostSilo)
@@ -48,20 +53,16 @@ public static class GatewayHostingExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-        builder.Services.AddSingleton(new FailedAuthenticationLimiter(
-            configuration.GetValue("Security:FailedAuthenticationsPerMinute", FailedAuthenticationLimiter.DefaultPerMinute)));
+        builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
         builder.Services.AddSingleton<CorsTable>();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
-        builder.Services.AddAdminRateLimiting(configuration.GetValue("Admin:RequestsPerMinute", AdminRateLimiting.DefaultPerMinute));
+        builder.Services.AddAdminRateLimiting();
         builder.AddEdge();
-        if (IsDemoEnabled(configuration))
-        {
-            builder.Services.AddHostedService<DemoSeeder>();
-        }
+        builder.Services.AddHostedService<DemoSeeder>();
 
         return builder;
     }
@@ -84,7 +85,7 @@ public static class GatewayHostingExtensions
         });
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();
-        if (IsDemoEnabled(app.Configuration))
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)
         {
             app.MapDemoEcho();
         }
@@ -95,8 +96,6 @@ public static class GatewayHostingExtensions
         app.MapFallback(() => Problem.For(GatewayError.RouteNotFound));
         return app;
     }
-
-    private static bool IsDemoEnabled(IConfiguration configuration) => configuration.GetValue("Demo:Seed", defaultValue: false);
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

@@ -47,7 +47,7 @@ public static class GatewaySiloHosting
         // Grain state is stored in Orleans' binary format, versioned by the [Id]s of the state types (Orleans'
         // default JSON format records .NET type names, which the collection types of these states do not survive).
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-        services.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults).BindConfiguration(FailureDetection.SectionName);
+        services.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults).BindConfiguration(FailureDetection.SectionName).ValidateOnStart();
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.ResponseTimeout = calls.Value.CallTimeout);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.CollectionAge = calls.Value.CollectionAge);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,34 @@ public static class StartupFailure
     /// <summary>Exit code of a process that did not start because of its configuration.</summary>
     public const int ConfigurationExitCode = 2;
 
-    public static async Task<int> RunAsync(IHost host)
+    /// <summary>
+    /// Binds and validates every setting registered with <c>ValidateOnStart</c> now, before anything starts, so a
+    /// bad value is reported once, on one line, rather than logged with a stack trace by the failing host.
+    /// </summary>
+    /// <returns>False (after printing the line) when a setting is invalid.</returns>
+    public static bool Validate(IHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            return true;
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            Console.Error.WriteLine(message);
+            return false;
+        }
+    }
+
+    /// <summary>Validates the settings (<see cref="Validate"/>), then runs the host until it stops.</summary>
+    public static async Task<int> RunAsync(IHost host)
+    {
+        if (!Validate(host))
+        {
+            return ConfigurationExitCode;
+        }
+
         try
         {
             await host.RunAsync().ConfigureAwait(false);
