@@ -116,6 +116,20 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CoHostedFrontEnds_JoinAsSilos_AndAdmitExactlyTheLimit()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 0);
+        await Task.WhenAll(cluster.StartFrontEndAsync(coHostSilo: true), cluster.StartFrontEndAsync(coHostSilo: true));
+        await cluster.WaitForAgreementAsync(silos: 3);
+        var key = (await cluster.CreateKeysAsync("cohosted", 1, limit: 40, windowSeconds: 3600))[0];
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 120).Select(i => cluster.FrontEnds[i % 2].CheckAsync(key)));
+
+        Assert.Equal(40, results.Count(s => s == 200));
+        Assert.Equal(80, results.Count(s => s == 429));
+    }
+
+    [Fact]
     public async Task SiloJoiningUnderLoad_LosesNoUpdate()
     {
         await using var cluster = await ProcessCluster.StartAsync(silos: 2, frontEnds: 1);

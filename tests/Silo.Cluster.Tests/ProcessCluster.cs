@@ -77,13 +77,15 @@ public sealed class ProcessCluster : IAsyncDisposable
         return silo;
     }
 
-    public async Task<FrontEndProcess> StartFrontEndAsync()
+    /// <param name="coHostSilo">The front end hosts a silo of its own and joins the cluster (<c>Cluster:CoHostSilo</c>).</param>
+    public async Task<FrontEndProcess> StartFrontEndAsync(bool coHostSilo = false)
     {
         var port = FreePort.Next();
         var dll = RepositoryPaths.BuiltAssembly("Api", "Silo.Api");
+        string[] silo = coHostSilo ? ["--Cluster:CoHostSilo=true", $"--Silo:Port={FreePort.Next()}", $"--Silo:GatewayPort={FreePort.Next()}"] : [];
         var process = ChildProcess.Start(
             "dotnet",
-            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Urls=http://127.0.0.1:{port}"],
+            [dll, $"--Cluster:Redis={Redis.Configuration}", $"--Cluster:Id={_clusterId}", $"--Urls=http://127.0.0.1:{port}", .. silo],
             Path.GetDirectoryName(dll)!,
             new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Admin__Token"] = AdminToken });
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
