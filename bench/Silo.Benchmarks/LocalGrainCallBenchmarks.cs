@@ -23,12 +23,19 @@ public class LocalGrainCallBenchmarks
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: 0, gatewayPort: 0));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0));
         _host = builder.Build();
         _host.Start();
         _grain = _host.Services.GetRequiredService<IGrainFactory>().GetGrain<ICounterBenchGrain>("bench");
         _grain.AddAsync(0).GetAwaiter().GetResult();
         _plain = new PlainCounter();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GlobalCleanup]

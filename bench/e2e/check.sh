@@ -1,35 +1,39 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of POST /v1/check with 1,000 distinct API keys, three ways in one run:
-#   silo      Silo's embedded default (front end + one silo in one process)
-#   baseline  a small app answering the same route with System.Threading.RateLimiting's
-#             PartitionedRateLimiter in-process (not distributed)
-#   cluster   Silo as a cluster on loopback: redis-server, 3 silo processes, 1 front end (CLUSTER=0 skips it)
-# They run in alternating rounds against loopback only; wrk runs for a bounded time. Prints medians and ratios.
+# End-to-end benchmark of POST /v1/check with 1,000 distinct API keys. Each topology of Silo runs in rounds
+# that alternate with the baseline, so every ratio compares figures measured side by side:
+#   baseline    a small app answering the same route with System.Threading.RateLimiting's
+#               PartitionedRateLimiter in-process (not distributed)
+#   embedded    Silo's embedded default: front end + one co-hosted silo in one process
+#   client-1    redis-server, 1 silo process, 1 front end as an Orleans client (one extra hop per call)
+#   client-3    redis-server, 3 silo processes, 1 client front end
+#   cohosted-3  redis-server, 2 silo processes, 1 front end that co-hosts the third silo (Cluster:CoHostSilo)
+# Topologies run one after another (each is stopped before the next starts); loopback only; wrk runs for a
+# bounded time. Prints medians and ratios.
 #
-#   bench/e2e/check.sh                      # 3 rounds of 15 s each, 64 connections
-#   ROUNDS=5 DURATION=20s bench/e2e/check.sh
+#   bench/e2e/check.sh                                   # every topology, 3 rounds of 10 s, 64 connections
+#   TOPOLOGIES="embedded client-3" ROUNDS=5 bench/e2e/check.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/lib.sh
 
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000}
-CLUSTER=${CLUSTER:-1}
+WARMUP=${WARMUP:-10s}
+TOPOLOGIES=${TOPOLOGIES:-embedded client-1 client-3 cohosted-3}
 
 ensure_wrk
+command -v redis-server >/dev/null || { echo "redis-server is missing (apt-get install redis-server)" >&2; exit 1; }
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
+dotnet build src/Silo -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
-[[ $CLUSTER == 1 ]] && dotnet build src/Silo -c Release -nologo -v quiet >/dev/null
 
 begin_run
-api_port=$(free_port)
 base_port=$(free_port)
-start_gateway "$api_port"
 start_baseline "$base_port"
-wait_ready "http://127.0.0.1:$api_port/health/ready"
+baseline="http://127.0.0.1:$base_port"
 
 # One tenant (with its own limit, so every check also passes the tenant grain) and $KEYS keys, each with a
 # limit far above what the run can spend: the benchmark measures the admitted path.
@@ -40,60 +44,78 @@ create_keys() { # API_URL KEYS_FILE
   seq 1 "$KEYS" | xargs -P 4 -I{} curl -fsS -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants/bench/keys" \
     -d '{"name":"k{}","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
     | grep -o '"key":"[^"]*"' | cut -d'"' -f4 >"$2"
-  echo "created $(wc -l <"$2") keys at $1"
 }
-api="http://127.0.0.1:$api_port"
-create_keys "$api" "$work/keys.txt"
 
-if [[ $CLUSTER == 1 ]]; then
-  redis_port=$(free_port)
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break; sleep 0.1; done
-  for i in 1 2 3; do
-    dotnet src/Silo/bin/Release/net10.0/Silo.dll --Cluster:Redis="127.0.0.1:$redis_port" --Silo:Port="$(free_port)" \
-      --Urls="http://127.0.0.1:$(free_port)" --Logging:LogLevel:Default=Warning >"$work/silo-$i.log" 2>&1 &
+# start_topology NAME: starts it, leaving its front end's URL in $gateway, the pids of its front end and silos
+# in $topology_pids and that of its Redis (if any) in $topology_redis.
+start_topology() {
+  local first port silos=0 cohost=()
+  topology_redis=""
+  port=$(free_port)
+  gateway="http://127.0.0.1:$port"
+  case $1 in
+    embedded) ;;
+    client-1) silos=1 ;;
+    client-3) silos=3 ;;
+    cohosted-3) silos=2; cohost=(--Cluster:CoHostSilo=true --Silo:Port="$(free_port)" --Silo:GatewayPort="$(free_port)") ;;
+    *) echo "unknown topology $1" >&2; exit 2 ;;
+  esac
+  first=${#pids[@]}
+  if [[ $1 != embedded ]]; then
+    local redis_port
+    redis_port=$(free_port)
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis-$1.log" 2>&1 &
     pids+=($!)
-  done
-  cluster_port=$(free_port)
-  start_gateway "$cluster_port" --Cluster:Redis="127.0.0.1:$redis_port"
-  cluster="http://127.0.0.1:$cluster_port"
-  wait_ready "$cluster/health/ready"
-  # Ready means at least one silo; wait for all three.
-  for _ in $(seq 1 300); do [[ $(curl -fsS "$cluster/health/ready" | grep -o '@' | wc -l) -ge 3 ]] && break; sleep 0.1; done
-  create_keys "$cluster" "$work/cluster-keys.txt"
-fi
+    topology_redis=$!
+    for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break; sleep 0.1; done
+    for i in $(seq 1 "$silos"); do
+      dotnet src/Silo/bin/Release/net10.0/Silo.dll --Cluster:Redis="127.0.0.1:$redis_port" --Silo:Port="$(free_port)" \
+        --Silo:GatewayPort="$(free_port)" --Urls="http://127.0.0.1:$(free_port)" --Logging:LogLevel:Default=Warning \
+        >"$work/silo-$1-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    first=$((first + 1)) # Redis is stopped on its own, last
+    start_gateway "$port" --Cluster:Redis="127.0.0.1:$redis_port" "${cohost[@]}"
+  else
+    start_gateway "$port"
+  fi
+  wait_ready "$gateway/health/ready"
+  local members=$((silos + ${#cohost[@]} / 3))
+  for _ in $(seq 1 300); do [[ $(curl -fsS "$gateway/health/ready" | grep -o '@' | wc -l) -ge $members ]] && break; sleep 0.1; done
+  topology_pids=("${pids[@]:$first}")
+}
 
-wait_ready "http://127.0.0.1:$base_port/v1/check" 2>/dev/null || true
-# Warm up (tiered JIT settles in the first seconds under load) before anything is measured.
-WARMUP=${WARMUP:-10s}
-DURATION=$WARMUP wrk_run warmup "$api" bench/e2e/keys.lua "$work/keys.txt" >/dev/null
-DURATION=$WARMUP wrk_run warmup "http://127.0.0.1:$base_port" bench/e2e/keys.lua "$work/keys.txt" >/dev/null
-if [[ $CLUSTER == 1 ]]; then
-  DURATION=$WARMUP wrk_run warmup "$cluster" bench/e2e/keys.lua "$work/cluster-keys.txt" >/dev/null
-fi
+# stop_topology: front end and silos first (they record leaving the cluster in Redis), then Redis.
+stop_topology() {
+  for pid in "${topology_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${topology_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n $topology_redis ]]; then kill "$topology_redis" 2>/dev/null || true; wait "$topology_redis" 2>/dev/null || true; fi
+}
 
 results="$work/results.txt"
-for round in $(seq 1 "$ROUNDS"); do
-  wrk_run silo "$api" bench/e2e/keys.lua "$work/keys.txt" | tee -a "$results"
-  wrk_run baseline "http://127.0.0.1:$base_port" bench/e2e/keys.lua "$work/keys.txt" | tee -a "$results"
-  if [[ $CLUSTER == 1 ]]; then
-    wrk_run cluster "$cluster" bench/e2e/keys.lua "$work/cluster-keys.txt" | tee -a "$results"
-  fi
+wait_ready "$baseline/hello/ready"
+for topology in $TOPOLOGIES; do
+  start_topology "$topology"
+  create_keys "$gateway" "$work/keys-$topology.txt"
+  echo "$topology: $(wc -l <"$work/keys-$topology.txt") keys created"
+  # Warm up (tiered JIT, activations: the first seconds run far slower) before anything is measured.
+  DURATION=$WARMUP wrk_run warmup "$gateway" bench/e2e/keys.lua "$work/keys-$topology.txt" >/dev/null
+  DURATION=$WARMUP wrk_run warmup "$baseline" bench/e2e/keys.lua "$work/keys-$topology.txt" >/dev/null
+  for _ in $(seq 1 "$ROUNDS"); do
+    wrk_run "$topology" "$gateway" bench/e2e/keys.lua "$work/keys-$topology.txt" | tee -a "$results"
+    wrk_run "baseline-$topology" "$baseline" bench/e2e/keys.lua "$work/keys-$topology.txt" | tee -a "$results"
+  done
+  stop_topology
 done
 
 field() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$results" | median; }
-silo_rps=$(field silo 2); base_rps=$(field baseline 2)
 echo
 echo "POST /v1/check, $KEYS keys, $CONNECTIONS connections, $THREADS wrk threads, median of $ROUNDS rounds of $DURATION"
-printf '%-10s %12s %10s %10s %8s\n' "" "requests/s" "p50 (us)" "p99 (us)" "non-2xx"
-printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' silo "$silo_rps" "$(field silo 3)" "$(field silo 4)" "$(field silo 5)"
-printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' baseline "$base_rps" "$(field baseline 3)" "$(field baseline 4)" "$(field baseline 5)"
-if [[ $CLUSTER == 1 ]]; then
-  cluster_rps=$(field cluster 2)
-  printf '%-10s %12.0f %10.0f %10.0f %8.0f\n' cluster "$cluster_rps" "$(field cluster 3)" "$(field cluster 4)" "$(field cluster 5)"
-fi
-awk -v s="$silo_rps" -v b="$base_rps" 'BEGIN { printf "throughput ratio silo/baseline: %.2f (target >= 0.70)\n", s / b }'
-if [[ $CLUSTER == 1 ]]; then
-  awk -v c="$cluster_rps" -v s="$silo_rps" 'BEGIN { printf "throughput ratio cluster (3 silos + 1 front end, one machine)/single process: %.2f\n", c / s }'
-fi
+printf '%-12s %12s %10s %10s %8s %14s %8s\n' "" "requests/s" "p50 (us)" "p99 (us)" "non-2xx" "baseline req/s" "ratio"
+for topology in $TOPOLOGIES; do
+  rps=$(field "$topology" 2)
+  base=$(field "baseline-$topology" 2)
+  printf '%-12s %12.0f %10.0f %10.0f %8.0f %14.0f %8.2f\n' "$topology" "$rps" "$(field "$topology" 3)" "$(field "$topology" 4)" \
+    "$(field "$topology" 5)" "$base" "$(awk -v s="$rps" -v b="$base" 'BEGIN { print s / b }')"
+done
+echo "targets (ratio to the baseline): embedded >= 0.8, client-1 >= 0.5, client-3 >= 0.4"

@@ -12,12 +12,12 @@ internal static class Admission
     /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
     public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
 
-    public static Task<AdmissionResult> AdmitAsync(IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service) =>
-        AdmitAsync(grains, failures, request, ReadCredentials(request), cost, service);
+    public static Task<AdmissionResult> AdmitAsync(ApiKeyGrains keys, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service) =>
+        AdmitAsync(keys, failures, request, ReadCredentials(request), cost, service);
 
     /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>).</summary>
     public static async Task<AdmissionResult> AdmitAsync(
-        IGrainFactory grains, FailedAuthenticationLimiter failures, HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
+        ApiKeyGrains keys, FailedAuthenticationLimiter failures, HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
@@ -26,7 +26,7 @@ internal static class Admission
         }
 
         var result = credentials is var (keyId, secret)
-            ? await AskKeyAsync(request.HttpContext, grains.GetGrain<IApiKeyGrain>(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
+            ? await AskKeyAsync(request.HttpContext, keys.Get(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
             : AdmissionResult.Invalid;
         if (result.Status == AdmissionStatus.InvalidKey)
         {

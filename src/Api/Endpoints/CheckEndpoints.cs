@@ -23,7 +23,7 @@ internal static class CheckEndpoints
         app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options)).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext context, IGrainFactory grains, FailedAuthenticationLimiter failures)
+    private static async Task<IResult> CheckAsync(HttpContext context, ApiKeyGrains keys, FailedAuthenticationLimiter failures)
     {
         var (body, error) = await JsonBody.ReadAsync<CheckRequest>(context.Request, optional: true);
         if (error is not null)
@@ -49,7 +49,7 @@ internal static class CheckEndpoints
             return Problem.Validation(errors);
         }
 
-        var result = await Admission.AdmitAsync(grains, failures, context.Request, cost, service);
+        var result = await Admission.AdmitAsync(keys, failures, context.Request, cost, service);
         if (ReferenceEquals(result, Admission.TooManyFailures))
         {
             return Admission.TooManyFailuresProblem();

@@ -25,6 +25,7 @@ internal static class ProxyEndpoints
         HttpContext context,
         string service,
         IGrainFactory grains,
+        ApiKeyGrains keys,
         FailedAuthenticationLimiter failures,
         RoutingTable routes,
         OutcomeReporter outcomes,
@@ -57,7 +58,7 @@ internal static class ProxyEndpoints
 
         // An unknown service still authenticates first (401 before 404, so keyless callers cannot map the
         // services), but with cost 0: a request that reaches nothing spends nothing.
-        var admission = await Admission.AdmitAsync(grains, failures, context.Request, credentials, cost: route is null ? 0 : 1, service);
+        var admission = await Admission.AdmitAsync(keys, failures, context.Request, credentials, cost: route is null ? 0 : 1, service);
         if (!admission.IsAllowed)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);

@@ -54,6 +54,7 @@ public static class GatewayHostingExtensions
         }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
+        builder.Services.AddSingleton<ApiKeyGrains>();
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
@@ -78,11 +79,14 @@ public static class GatewayHostingExtensions
         app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapOpenApi();
-        app.UseSwaggerUI(options =>
-        {
-            options.RoutePrefix = "swagger";
-            options.SwaggerEndpoint("/openapi/v1.json", "Silo gateway v1");
-        });
+        // Swagger UI is middleware that looks at every request's path; only /swagger requests need it.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase),
+            swagger => swagger.UseSwaggerUI(options =>
+            {
+                options.RoutePrefix = "swagger";
+                options.SwaggerEndpoint("/openapi/v1.json", "Silo gateway v1");
+            }));
         app.MapAdminEndpoints();
         app.MapCheckEndpoints();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)

@@ -43,6 +43,7 @@ public static class GatewaySiloHosting
         silo.AddGatewayGrains();
         services.AddGatewaySettings();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloJoinLogger>();
+        services.AddHostedService<ShutdownDeadline>();
 
         // Grain state is stored in Orleans' binary format, versioned by the [Id]s of the state types (Orleans'
         // default JSON format records .NET type names, which the collection types of these states do not survive).
