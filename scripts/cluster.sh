@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts a whole cluster on this machine, on loopback only: redis-server, $SILOS silo processes and one
-# front end. Prints how to call it; Ctrl+C (or the end of the shell) stops everything it started.
+# Starts a whole Orleans cluster on this machine, on loopback only: redis-server, $SILOS silo processes and
+# one front end (an Orleans client of the silos). Prints how to call it; Ctrl+C (or the end of the shell) stops everything it started.
 #
 #   scripts/cluster.sh                  # 3 silos, front end on http://127.0.0.1:8080
 #   SILOS=5 API_PORT=9000 scripts/cluster.sh
@@ -23,13 +23,17 @@ dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 
 logs=$(mktemp -d)
 pids=()
+# Front end and silos first (each records in Redis that it left the cluster), Redis (the first pid) last.
 stop() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:1}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:1}"; do wait "$pid" 2>/dev/null || true; done
+  [[ ${#pids[@]} -gt 0 ]] && kill "${pids[0]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$logs/redis.log" 2>&1 &
+# The append-only file keeps the membership table and grain state across a Redis restart (README: Cluster mode).
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --dir "$logs" >"$logs/redis.log" 2>&1 &
 pids+=($!)
 redis=127.0.0.1:$REDIS_PORT
 for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -49,7 +53,8 @@ curl -fsS "http://127.0.0.1:$API_PORT/health/ready" || { echo "front end not rea
 echo
 cat <<EOT
 
-Cluster up: redis $redis, $SILOS silos (ports $SILO_PORT..$((SILO_PORT + SILOS - 1)), status at
+Cluster up: redis $redis, $SILOS silos (silo ports $SILO_PORT..$((SILO_PORT + SILOS - 1)), gateway ports
+$((SILO_PORT + 18889))..$((SILO_PORT + 18889 + SILOS - 1)), status at
 http://127.0.0.1:$SILO_HTTP_PORT/silo/status and following), front end http://127.0.0.1:$API_PORT. Logs: $logs
 
   export SILO=http://127.0.0.1:$API_PORT SILO_ADMIN=$ADMIN_TOKEN

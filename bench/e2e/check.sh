@@ -105,6 +105,11 @@ for topology in $TOPOLOGIES; do
     wrk_run "$topology" "$gateway" bench/e2e/keys.lua "$work/keys-$topology.txt" | tee -a "$results"
     wrk_run "baseline-$topology" "$baseline" bench/e2e/keys.lua "$work/keys-$topology.txt" | tee -a "$results"
   done
+  # A saturated CPU must not look like a dead silo: count the processes that did not survive the run.
+  lost=0
+  for pid in "${topology_pids[@]}"; do kill -0 "$pid" 2>/dev/null || lost=$((lost + 1)); done
+  dead=$(cat "$work"/silo-"$topology"-*.log "$work/api-${gateway##*:}.log" 2>/dev/null | grep -c "told I am dead" || true)
+  echo "$topology: $lost of ${#topology_pids[@]} processes lost during the run, $dead silo(s) declared dead" | tee -a "$work/survival.txt"
   stop_topology
 done
 
@@ -119,3 +124,4 @@ for topology in $TOPOLOGIES; do
     "$(field "$topology" 5)" "$base" "$(awk -v s="$rps" -v b="$base" 'BEGIN { print s / b }')"
 done
 echo "targets (ratio to the baseline): embedded >= 0.8, client-1 >= 0.5, client-3 >= 0.4"
+cat "$work/survival.txt"

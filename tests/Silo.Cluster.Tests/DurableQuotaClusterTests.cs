@@ -17,15 +17,7 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(silos: 2, frontEnds: 1, "--Quotas:CheckpointInterval=00:00:01");
         var frontEnd = cluster.FrontEnds[0];
         var admin = frontEnd.Admin();
-        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "durable", name = "Durable" })).StatusCode);
-        var created = await admin.PostAsJsonAsync("/admin/tenants/durable/keys", new
-        {
-            name = "daily",
-            limits = new[] { new { name = "daily", algorithm = "fixed-window", limit = DailyLimit, calendar = "day" } },
-        });
-        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
-        var key = body.GetProperty("key").GetString()!;
-        var keyId = body.GetProperty("id").GetString()!;
+        var (key, keyId) = await cluster.CreateTenantWithKeyAsync("durable", new { name = "daily", algorithm = "fixed-window", limit = DailyLimit, calendar = "day" });
 
         // 1. Spend 50 and wait until a checkpoint holds them (read from Redis, where the silos store grain state).
         await CheckTimesAsync(frontEnd, key, 50);

@@ -22,7 +22,7 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1, durableRedis: true, "--Quotas:CheckpointInterval=00:00:01");
         var frontEnd = cluster.FrontEnds[0];
         var keys = await cluster.CreateKeysAsync("rolling", 20, limit: 1_000_000, windowSeconds: 60);
-        var (dailyKey, dailyKeyId) = await CreateDailyKeyAsync(frontEnd, "rolling-daily");
+        var (dailyKey, dailyKeyId) = await cluster.CreateTenantWithKeyAsync("rolling-daily", new { name = "daily", algorithm = "fixed-window", limit = DailyLimit, calendar = "day" });
         var load = SteadyLoad.Start(frontEnd, [.. keys, dailyKey]);
         await load.RunsOnAsync(100, "load is running");
 
@@ -104,15 +104,7 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         const long hourlyLimit = 150;
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 1, durableRedis: true, "--Quotas:CheckpointInterval=00:00:01");
         var frontEnd = cluster.FrontEnds[0];
-        var admin = frontEnd.Admin();
-        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "frozen", name = "Frozen" })).StatusCode);
-        var created = JsonDocument.Parse(await (await admin.PostAsJsonAsync("/admin/tenants/frozen/keys", new
-        {
-            name = "hourly",
-            limits = new[] { new { name = "hourly", algorithm = "fixed-window", limit = hourlyLimit, windowSeconds = 3600 } },
-        })).Content.ReadAsStringAsync()).RootElement;
-        var key = created.GetProperty("key").GetString()!;
-        var keyId = created.GetProperty("id").GetString()!;
+        var (key, keyId) = await cluster.CreateTenantWithKeyAsync("frozen", new { name = "hourly", algorithm = "fixed-window", limit = hourlyLimit, windowSeconds = 3600 });
 
         // 50 admitted and checkpointed; then the silo holding the key freezes.
         var admitted = 0;
@@ -166,19 +158,6 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         Assert.All(refusals, r => Assert.Equal(503, r.Status));
         Assert.All(refusals, r => Assert.True(r.Took < TimeSpan.FromSeconds(5), $"a refusal took {r.Took.TotalSeconds:F1} s"));
         Assert.Equal(hourlyLimit, admitted);
-    }
-
-    private static async Task<(string Key, string KeyId)> CreateDailyKeyAsync(FrontEndProcess frontEnd, string tenant)
-    {
-        var admin = frontEnd.Admin();
-        Assert.Equal(201, (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant })).StatusCode);
-        var created = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new
-        {
-            name = "daily",
-            limits = new[] { new { name = "daily", algorithm = "fixed-window", limit = DailyLimit, calendar = "day" } },
-        });
-        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
-        return (body.GetProperty("key").GetString()!, body.GetProperty("id").GetString()!);
     }
 
     private static async Task<long> RemainingAsync(FrontEndProcess frontEnd, string keyId)

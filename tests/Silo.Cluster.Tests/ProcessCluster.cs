@@ -174,6 +174,21 @@ public sealed class ProcessCluster : IAsyncDisposable
         return keys;
     }
 
+    /// <summary>Creates tenant <paramref name="tenant"/> with one key that has the one <paramref name="limit"/>; the full key and its id.</summary>
+    public async Task<(string Key, string KeyId)> CreateTenantWithKeyAsync(string tenant, object limit)
+    {
+        var admin = FrontEnds[0].Admin();
+        var tenantCreated = await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant });
+        var keyCreated = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new { name = "k", limits = new[] { limit } });
+        if ((int)tenantCreated.StatusCode != 201 || (int)keyCreated.StatusCode != 201)
+        {
+            throw new InvalidOperationException($"Creating tenant {tenant} and its key failed: {(int)tenantCreated.StatusCode}, {(int)keyCreated.StatusCode} {await keyCreated.Content.ReadAsStringAsync()}");
+        }
+
+        var body = JsonDocument.Parse(await keyCreated.Content.ReadAsStringAsync()).RootElement;
+        return (body.GetProperty("key").GetString()!, body.GetProperty("id").GetString()!);
+    }
+
     /// <summary>The silo that holds the activation of key <paramref name="keyId"/> now.</summary>
     public async Task<SiloProcess> OwnerOfKeyAsync(string keyId)
     {
