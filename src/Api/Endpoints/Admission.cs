@@ -56,9 +56,10 @@ internal static class Admission
             }
             catch (Exception ex) when (attempt < RetryPauses.Length && GrainFailures.IsRetryable(ex) && !context.RequestAborted.IsCancellationRequested)
             {
-                // A refused call took nothing; one that was pending on a silo declared dead may have: then the
-                // retry takes a second unit, which errs towards admitting less, never more. Only this rare path
-                // looks the clock up.
+                // Usually a refused call took nothing; but a call pending on a silo declared dead, or one whose
+                // refusal raced its completion on a stopping silo (seen once in 10,903 during a rolling restart),
+                // may have: then the retry takes a second unit, which errs towards admitting less, never more.
+                // Only this rare path looks the clock up.
                 var time = context.RequestServices.GetRequiredService<TimeProvider>();
                 await Task.Delay(RetryPauses[attempt], time, context.RequestAborted).ConfigureAwait(false);
             }
