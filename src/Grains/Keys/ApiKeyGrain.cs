@@ -1,7 +1,7 @@
-using Orleans.Placement;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Silo.Grains.Admission;
 using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;

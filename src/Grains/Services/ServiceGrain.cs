@@ -1,5 +1,5 @@
-using Orleans.Placement;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.Health;
 

@@ -1,6 +1,6 @@
-using Orleans.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Silo.Grains.Admission;
 using Silo.Grains.Cors;
 using Silo.Grains.Keys;
