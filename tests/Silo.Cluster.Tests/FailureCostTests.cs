@@ -19,7 +19,8 @@ public sealed class FailureCostTests(ITestOutputHelper output)
     /// <summary>
     /// How many more units than it admitted a key may have counted after a rolling restart: a call refused by a
     /// stopping silo is retried, and one that had run before the refusal reached the front end is counted twice
-    /// (seen: 1 in 10,903). Errs towards admitting less; a reset would show as counting far fewer.
+    /// (seen: 1 in 10,903). Errs towards admitting less. Counting fewer than admitted would be a lost count: a
+    /// reset, or two activations' counts not added up.
     /// </summary>
     private const long RetriedTwiceAtMost = 10;
 

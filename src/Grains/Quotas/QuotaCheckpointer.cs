@@ -34,6 +34,9 @@ internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState
         }
 
         _dirty = false;
+
+        // What storage held when this activation last read or wrote it: the base its own counting started from.
+        var baseline = state.State.Windows;
         state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())] };
         try
         {
@@ -42,22 +45,40 @@ internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState
         catch (InconsistentStateException)
         {
             // Another activation of this grain wrote meanwhile (a moment of two activations during a membership
-            // change). Each counted only what it admitted, and neither knows the other's share: keep the larger
-            // count per window, so the stored figure never goes down; then this stale activation goes away, so
-            // the next call reads what is stored.
+            // change or a graceful stop). Each counted from the base it read, so what the stored figure lacks is
+            // exactly what this one added since its base: add that to what is stored, then let this stale
+            // activation go away, so the next call reads the sum.
             var ours = state.State.Windows;
             await state.ReadStateAsync();
             var theirs = state.RecordExists ? state.State.Windows : [];
-            state.State = new QuotaUsageState { Windows = Merge(ours, theirs) };
+            state.State = new QuotaUsageState { Windows = Merge(ours, baseline, theirs) };
             await state.WriteStateAsync();
             LogCheckpointConflict(logger, grain);
             deactivate();
         }
     }
 
-    private static List<WindowCheckpoint> Merge(IReadOnlyList<WindowCheckpoint> ours, IReadOnlyList<WindowCheckpoint> theirs) =>
-        [.. ours.Select(o => theirs.FirstOrDefault(t => t.Name == o.Name && t.WindowStart == o.WindowStart && t.Current > o.Current) ?? o)];
+    /// <summary>
+    /// The counts after two activations counted concurrently: per window, what is stored plus what
+    /// <paramref name="ours"/> added to <paramref name="baseline"/>. A window the other activation has already
+    /// left behind is kept as stored.
+    /// </summary>
+    internal static List<WindowCheckpoint> Merge(
+        IReadOnlyList<WindowCheckpoint> ours, IReadOnlyList<WindowCheckpoint> baseline, IReadOnlyList<WindowCheckpoint> theirs) =>
+        [.. ours.Select(o =>
+        {
+            var stored = theirs.FirstOrDefault(t => t.Name == o.Name);
+            if (stored is not null && stored.WindowStart > o.WindowStart)
+            {
+                return stored;
+            }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; kept the larger counts")]
+            var start = baseline.FirstOrDefault(b => b.Name == o.Name && b.WindowStart == o.WindowStart);
+            var added = Math.Max(0, o.Current - (start?.Current ?? 0));
+            var same = stored is not null && stored.WindowStart == o.WindowStart ? stored : null;
+            return o with { Current = (same?.Current ?? 0) + added, Previous = Math.Max(o.Previous, same?.Previous ?? 0) };
+        })];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; stored the sum of both activations' counts")]
     private static partial void LogCheckpointConflict(ILogger logger, string grain);
 }

@@ -122,8 +122,10 @@ public sealed class ServiceGrainTests
     {
         var prober = new ScriptedProber();
         await using var silo = await StartAsync(prober);
-        var service = await CreateAsync(silo, Definition([new(A), new(B)]) with { HealthCheck = new HealthCheckDefinition("/healthz", IntervalSeconds: 5, TimeoutSeconds: 1, HealthyThreshold: 2, UnhealthyThreshold: 2) });
+
+        // Failing before the service exists: its first round of checks may run as soon as it is created.
         prober.Failing.Add(A + "/healthz");
+        var service = await CreateAsync(silo, Definition([new(A), new(B)]) with { HealthCheck = new HealthCheckDefinition("/healthz", IntervalSeconds: 5, TimeoutSeconds: 1, HealthyThreshold: 2, UnhealthyThreshold: 2) });
 
         // The first round is due at activation; each later one an interval after the previous one finished.
         await RoundAsync(silo, service, TimeSpan.Zero, expectedRounds: 1);

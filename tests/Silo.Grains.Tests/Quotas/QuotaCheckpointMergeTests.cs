@@ -1,0 +1,53 @@
+using Silo.Grains.Quotas;
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Tests.Quotas;
+
+/// <summary>
+/// Two activations of one grain counted at once (a membership change, a graceful stop): the one whose checkpoint
+/// meets the other's write stores the sum of what each added, so nothing admitted goes uncounted.
+/// </summary>
+public sealed class QuotaCheckpointMergeTests
+{
+    private static readonly DateTimeOffset Today = new(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void BothActivationsCounted_FromTheSameBase_TheSumOfTheirAdditionsIsStored()
+    {
+        // Both read 400; the other counted 18 more and wrote 418; this one counted 23 more.
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 423)], [Daily(Today, 400)], [Daily(Today, 418)]);
+
+        Assert.Equal(441, Assert.Single(merged).Current);
+    }
+
+    [Fact]
+    public void ThisActivationStartedWithNoRecord_ItsWholeCountIsAdded()
+    {
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 7)], [], [Daily(Today, 5)]);
+
+        Assert.Equal(12, Assert.Single(merged).Current);
+    }
+
+    [Fact]
+    public void TheOtherActivationIsInALaterWindow_ItsWindowIsKept()
+    {
+        var tomorrow = Today.AddDays(1);
+
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 90)], [Daily(Today, 80)], [Daily(tomorrow, 3)]);
+
+        Assert.Equal(Daily(tomorrow, 3), Assert.Single(merged));
+    }
+
+    [Fact]
+    public void StoredWindowIsOlder_OurNewWindowIsWrittenAsCounted()
+    {
+        var tomorrow = Today.AddDays(1);
+
+        var merged = QuotaCheckpointer.Merge([Daily(tomorrow, 4)], [Daily(Today, 80)], [Daily(Today, 95)]);
+
+        Assert.Equal(Daily(tomorrow, 4), Assert.Single(merged));
+    }
+
+    private static WindowCheckpoint Daily(DateTimeOffset start, long current) =>
+        new("daily", LimitAlgorithm.FixedWindow, 0, LimitCalendar.Day, start, current, 0);
+}
