@@ -165,7 +165,9 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         Assert.True(servedAgainAfter < TimeSpan.FromSeconds(15), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
         Assert.All(refusals, r => Assert.Equal(503, r.Status));
         Assert.All(refusals, r => Assert.True(r.Took < TimeSpan.FromSeconds(5), $"a refusal took {r.Took.TotalSeconds:F1} s"));
-        Assert.Equal(hourlyLimit, admitted);
+        // Never more than the limit. A call that timed out against the frozen silo may still be delivered to
+        // the key's new activation and counted there (seen: 3 of 3), so at most that many fewer are admitted.
+        Assert.InRange(admitted, hourlyLimit - refusals.Count, hourlyLimit);
     }
 
     private static async Task<long> RemainingAsync(FrontEndProcess frontEnd, string keyId)
