@@ -9,7 +9,7 @@ internal static class SiloHostExtensions
     /// <summary>Registers the silo; false (with the reason) when the process is not configured for a cluster.</summary>
     public static bool TryAddSiloHost(this WebApplicationBuilder builder, out string problem)
     {
-        var cluster = builder.Configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        var cluster = GatewayClusterOptions.From(builder.Configuration);
         if (!cluster.IsCluster)
         {
             problem = "Cluster:Redis is required: a silo is a member of a cluster whose membership and grain state live in Redis " +

@@ -30,7 +30,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton(sp => AdminToken.FromConfiguration(sp.GetRequiredService<IOptions<AdminOptions>>().Value.Token));
         builder.Services.TryAddSingletonTimeProvider();
-        var cluster = configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        var cluster = GatewayClusterOptions.From(configuration);
         if (!cluster.IsCluster || cluster.CoHostSilo)
         {
             // A silo in this process: the embedded default (in-memory storage), or a member of the Redis cluster.

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Silo.Grains.Hosting;
 
@@ -29,4 +30,14 @@ public sealed class GatewayClusterOptions
 
     /// <summary>Whether Redis is configured (cluster mode).</summary>
     public bool IsCluster => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>
+    /// The section as it stands while a host is being wired (which mode to set up); validated later, with every
+    /// other setting, when the host starts.
+    /// </summary>
+    public static GatewayClusterOptions From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.GetSection(SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+    }
 }

@@ -38,7 +38,7 @@ public static class GatewaySiloHosting
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        var cluster = configuration.GetSection(GatewayClusterOptions.SectionName).Get<GatewayClusterOptions>() ?? new GatewayClusterOptions();
+        var cluster = GatewayClusterOptions.From(configuration);
         var services = silo.Services;
         silo.AddGatewayGrains();
         services.AddGatewaySettings();
