@@ -7,6 +7,9 @@
 #   client-1    redis-server, 1 silo process, 1 front end as an Orleans client (one extra hop per call)
 #   client-3    redis-server, 3 silo processes, 1 client front end
 #   cohosted-3  redis-server, 2 silo processes, 1 front end that co-hosts the third silo (Cluster:CoHostSilo)
+#   orleans-floor  bench/OrleansFloor: one co-hosted silo and one grain call per request to a bare token-bucket
+#               grain per key (no authentication, tenant, headers or storage) — the most any design that makes
+#               a grain call per admission can reach on this machine, for reading the embedded ratio against
 # Topologies run one after another (each is stopped before the next starts); loopback only; wrk runs for a
 # bounded time. Prints medians and ratios.
 #
@@ -22,13 +25,14 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000}
 WARMUP=${WARMUP:-10s}
-TOPOLOGIES=${TOPOLOGIES:-embedded client-1 client-3 cohosted-3}
+TOPOLOGIES=${TOPOLOGIES:-orleans-floor embedded client-1 client-3 cohosted-3}
 
 ensure_wrk
 command -v redis-server >/dev/null || { echo "redis-server is missing (apt-get install redis-server)" >&2; exit 1; }
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build src/Silo -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
+dotnet build bench/OrleansFloor -c Release -nologo -v quiet >/dev/null
 
 begin_run
 base_port=$(free_port)
@@ -55,6 +59,12 @@ start_topology() {
   gateway="http://127.0.0.1:$port"
   case $1 in
     embedded) ;;
+    orleans-floor)
+      dotnet bench/OrleansFloor/bin/Release/net10.0/OrleansFloor.dll --urls="$gateway" --SiloPort="$(free_port)" >"$work/floor.log" 2>&1 &
+      pids+=($!)
+      wait_ready "$gateway/ready"
+      topology_pids=("${pids[@]: -1}")
+      return ;;
     client-1) silos=1 ;;
     client-3) silos=3 ;;
     cohosted-3) silos=2; cohost=(--Cluster:CoHostSilo=true --Silo:Port="$(free_port)" --Silo:GatewayPort="$(free_port)") ;;
@@ -96,7 +106,11 @@ results="$work/results.txt"
 wait_ready "$baseline/hello/ready"
 for topology in $TOPOLOGIES; do
   start_topology "$topology"
-  create_keys "$gateway" "$work/keys-$topology.txt"
+  if [[ $topology == orleans-floor ]]; then
+    seq 1 "$KEYS" | sed 's/^/floor-key-/' >"$work/keys-$topology.txt" # any string is a key there
+  else
+    create_keys "$gateway" "$work/keys-$topology.txt"
+  fi
   echo "$topology: $(wc -l <"$work/keys-$topology.txt") keys created"
   # Warm up (tiered JIT, activations: the first seconds run far slower) before anything is measured.
   DURATION=$WARMUP wrk_run warmup "$gateway" bench/e2e/keys.lua "$work/keys-$topology.txt" >/dev/null
@@ -124,4 +138,5 @@ for topology in $TOPOLOGIES; do
     "$(field "$topology" 5)" "$base" "$(awk -v s="$rps" -v b="$base" 'BEGIN { print s / b }')"
 done
 echo "targets (ratio to the baseline): embedded >= 0.8, client-1 >= 0.5, client-3 >= 0.4"
+echo "orleans-floor is one bare grain call per request in one process: embedded cannot exceed it"
 cat "$work/survival.txt"
