@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Silo.Grains.Quotas;
 using Silo.Grains.Services;
+using Silo.Grains.Tenants;
 
 namespace Silo.Grains;
 
@@ -18,6 +19,7 @@ public static class GatewayGrainsExtensions
         builder.Services.TryAddSingleton<LimitMetrics>();
         builder.Services.TryAddSingleton<IHealthProber, HttpHealthProber>();
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 }

@@ -6,10 +6,15 @@ namespace Silo.Api.Auth;
 /// <summary>
 /// Limits failed authentications per client address, so guessing keys gets 429 long before it gets
 /// anywhere. Only failures spend the budget; once an address has none left, its requests are refused
-/// before any key is looked at (and so before any grain call). Counted per front end.
+/// before any key is looked at (and so before any grain call). Counted per front end. The data plane and the
+/// admin API each have their own (the admin one is the keyed service <see cref="Admin"/>), so neither's
+/// failures spend the other's budget.
 /// </summary>
 public sealed class FailedAuthenticationLimiter : IDisposable
 {
+    /// <summary>Service key of the admin API's limiter.</summary>
+    public const string Admin = "admin";
+
     /// <summary>Failed attempts an address may make per minute. The default value is 30.</summary>
     public const int DefaultPerMinute = 30;
 

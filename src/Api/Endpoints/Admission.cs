@@ -6,18 +6,23 @@ using Silo.Grains.Keys;
 
 namespace Silo.Api.Endpoints;
 
-/// <summary>Authenticates a data-plane request and asks the key's grain to admit it.</summary>
-internal static class Admission
+/// <summary>
+/// Authenticates a data-plane request and asks the key's grain to admit it. A failed authentication spends the
+/// client address's budget (<see cref="FailedAuthenticationLimiter"/>) and goes to the <see cref="SecurityLog"/>.
+/// </summary>
+internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter failures, SecurityLog securityLog, TimeProvider time)
 {
     /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
     public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
 
-    public static Task<AdmissionResult> AdmitAsync(ApiKeyGrains keys, FailedAuthenticationLimiter failures, HttpRequest request, long cost, string? service) =>
-        AdmitAsync(keys, failures, request, ReadCredentials(request), cost, service);
+    public Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service) =>
+        AdmitAsync(request, ReadCredentials(request), cost, service);
+
+    /// <summary>True when the request's address has spent its failed-authentication budget: refuse it before anything else.</summary>
+    public bool IsBlocked(HttpRequest request) => failures.IsBlocked(request.HttpContext.Connection.RemoteIpAddress);
 
     /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>).</summary>
-    public static async Task<AdmissionResult> AdmitAsync(
-        ApiKeyGrains keys, FailedAuthenticationLimiter failures, HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
+    public async Task<AdmissionResult> AdmitAsync(HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
@@ -31,6 +36,7 @@ internal static class Admission
         if (result.Status == AdmissionStatus.InvalidKey)
         {
             failures.RecordFailure(address);
+            securityLog.ApiKeyFailed(address, request.Method, request.Path);
         }
         else if (result.TenantId is { } tenant)
         {
@@ -46,7 +52,7 @@ internal static class Admission
     /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is
     /// not retried, and the pauses add up to well under a second.
     /// </summary>
-    private static async Task<AdmissionResult> AskKeyAsync(HttpContext context, IApiKeyGrain key, AdmissionRequest request)
+    private async Task<AdmissionResult> AskKeyAsync(HttpContext context, IApiKeyGrain key, AdmissionRequest request)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -59,8 +65,6 @@ internal static class Admission
                 // Usually a refused call took nothing; but a call pending on a silo declared dead, or one whose
                 // refusal raced its completion on a stopping silo (seen once in 10,903 during a rolling restart),
                 // may have: then the retry takes a second unit, which errs towards admitting less, never more.
-                // Only this rare path looks the clock up.
-                var time = context.RequestServices.GetRequiredService<TimeProvider>();
                 await Task.Delay(RetryPauses[attempt], time, context.RequestAborted).ConfigureAwait(false);
             }
         }

@@ -20,11 +20,15 @@ internal static class CheckEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithTags("Data plane").WithSummary("Ask whether a request of the given cost is admitted (X-Api-Key)");
-        app.MapPost("/v1/noop", () => TypedResults.Json(new CheckResponse(true, 1, 1, 1), GatewayJson.Options)).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext context, ApiKeyGrains keys, FailedAuthenticationLimiter failures)
+    private static async Task<IResult> CheckAsync(HttpContext context, Admission admission)
     {
+        if (admission.IsBlocked(context.Request))
+        {
+            return Admission.TooManyFailuresProblem();
+        }
+
         var (body, error) = await JsonBody.ReadAsync<CheckRequest>(context.Request, optional: true);
         if (error is not null)
         {
@@ -49,7 +53,7 @@ internal static class CheckEndpoints
             return Problem.Validation(errors);
         }
 
-        var result = await Admission.AdmitAsync(keys, failures, context.Request, cost, service);
+        var result = await admission.AdmitAsync(context.Request, cost, service);
         if (ReferenceEquals(result, Admission.TooManyFailures))
         {
             return Admission.TooManyFailuresProblem();

@@ -1,4 +1,3 @@
-using Silo.Api.Auth;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.LoadBalancing;
@@ -25,8 +24,7 @@ internal static class ProxyEndpoints
         HttpContext context,
         string service,
         IGrainFactory grains,
-        ApiKeyGrains keys,
-        FailedAuthenticationLimiter failures,
+        Admission admission,
         RoutingTable routes,
         OutcomeReporter outcomes,
         HttpForwarder forwarder,
@@ -46,40 +44,80 @@ internal static class ProxyEndpoints
             return;
         }
 
-        // The breaker is asked before admission, so a refused request costs the key nothing; only a
-        // well-formed credential gets this far (the cached route needs no grain call).
+        // Nothing is looked up for an address that spent its failed-authentication budget or a request
+        // without a well-formed key.
+        if (admission.IsBlocked(context.Request))
+        {
+            await Admission.TooManyFailuresProblem().ExecuteAsync(context);
+            return;
+        }
+
         var credentials = Admission.ReadCredentials(context.Request);
-        var route = credentials is not null ? await routes.GetAsync(service) : null;
-        var (proceed, probe) = route is null ? (true, false) : await PassCircuitAsync(context, grains, route, service, time);
+        var route = await RouteAsync(context, service, admission, routes, credentials);
+        if (route is null)
+        {
+            return;
+        }
+
+        // The breaker is asked before the request is counted, so a refused request costs the key nothing.
+        var (proceed, probe) = await PassCircuitAsync(context, grains, route, service, time);
         if (!proceed)
         {
             return;
         }
 
-        // An unknown service still authenticates first (401 before 404, so keyless callers cannot map the
-        // services), but with cost 0: a request that reaches nothing spends nothing.
-        var admission = await Admission.AdmitAsync(keys, failures, context.Request, credentials, cost: route is null ? 0 : 1, service);
-        if (!admission.IsAllowed)
+        var admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
+        if (!admitted.IsAllowed)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);
-            await Admission.WriteRefusalAsync(context, admission);
+            await Admission.WriteRefusalAsync(context, admitted);
             return;
         }
 
-        var endpoint = route?.Pick();
-        if (route is null || endpoint is null)
+        var endpoint = route.Pick();
+        if (endpoint is null)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);
-            RateLimitHeaders.Apply(context.Response, admission);
-            await Problem.WriteAsync(context, route is null ? GatewayError.UnknownService : GatewayError.NoHealthyEndpoint, retryAfterSeconds: route is null ? null : 1);
+            RateLimitHeaders.Apply(context.Response, admitted);
+            await Problem.WriteAsync(context, GatewayError.NoHealthyEndpoint, retryAfterSeconds: 1);
             return;
         }
 
-        var success = await ForwardAsync(context, forwarder, outcomes, route, endpoint, service, admission, probe);
+        var success = await ForwardAsync(context, forwarder, outcomes, route, endpoint, service, admitted, probe);
         if (probe)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success);
         }
+    }
+
+    /// <summary>
+    /// The service's route. When this front end does not hold it, the request is authenticated first, at cost
+    /// 0 (401 before 404, so keyless callers cannot map the services, and a request that reaches nothing spends
+    /// nothing), and only then looked up. Null when the refusal has been written.
+    /// </summary>
+    private static async Task<ServiceRoute?> RouteAsync(
+        HttpContext context, string service, Admission admission, RoutingTable routes, (string KeyId, string Secret)? credentials)
+    {
+        if (credentials is not null && routes.TryGetCached(service) is { } cached)
+        {
+            return cached;
+        }
+
+        var authenticated = await admission.AdmitAsync(context.Request, credentials, cost: 0, service);
+        if (!authenticated.IsAllowed)
+        {
+            await Admission.WriteRefusalAsync(context, authenticated);
+            return null;
+        }
+
+        var route = await routes.GetAsync(service);
+        if (route is null)
+        {
+            RateLimitHeaders.Apply(context.Response, authenticated);
+            await Problem.WriteAsync(context, GatewayError.UnknownService);
+        }
+
+        return route;
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal static partial class TenantEndpoints
             .WithSummary("Resume a suspended tenant");
         admin.MapGet("/tenants/{tenant}/audit", GetAuditAsync)
             .Produces<List<AuditEvent>>().ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("A tenant's security events, newest first");
+            .WithSummary("A tenant's events (keys created, rotated, revoked; tenant suspended, resumed, changed), newest first; ?limit=1..10000, default 1000");
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains)
@@ -138,9 +138,18 @@ internal static partial class TenantEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> GetAuditAsync(string tenant, IGrainFactory grains)
+    /// <summary>The most events one audit read returns, and how many it returns when not asked.</summary>
+    public const int MaxAuditRead = 10_000, DefaultAuditRead = 1000;
+
+    private static async Task<IResult> GetAuditAsync(string tenant, string? limit, IGrainFactory grains)
     {
-        var audit = Identifiers.IsSlug(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetAuditAsync() : null;
+        var count = DefaultAuditRead;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxAuditRead))
+        {
+            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["limit"] = $"Must be a whole number from 1 to {MaxAuditRead}." });
+        }
+
+        var audit = Identifiers.IsSlug(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetAuditAsync(count) : null;
         return audit is null ? Problem.For(GatewayError.UnknownTenant) : TypedResults.Json(audit, GatewayJson.Options);
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Silo.Api.Auth;
 
 namespace Silo.Api.Hosting;
 
@@ -19,4 +20,12 @@ public sealed class AdminOptions
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "Admin:RequestsPerMinute must be between 1 and 1000000.")]
     public int RequestsPerMinute { get; set; } = 6000;
+
+    /// <summary>
+    /// Failed admin authentications one address may make per minute before its admin requests are refused
+    /// outright. Counted apart from the data plane's failed keys (<c>Security:FailedAuthenticationsPerMinute</c>),
+    /// so bad API keys from an address never lock the admin token out. The default value is 30.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Admin:FailedAuthenticationsPerMinute must be between 1 and 1000000.")]
+    public int FailedAuthenticationsPerMinute { get; set; } = FailedAuthenticationLimiter.DefaultPerMinute;
 }

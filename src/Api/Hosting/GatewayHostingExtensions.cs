@@ -54,7 +54,11 @@ public static class GatewayHostingExtensions
         }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
+        builder.Services.AddKeyedSingleton(FailedAuthenticationLimiter.Admin, (sp, _) => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<AdminOptions>>().Value.FailedAuthenticationsPerMinute));
+        builder.Services.AddSingleton<SecurityLog>();
         builder.Services.AddSingleton<ApiKeyGrains>();
+        builder.Services.AddSingleton<Admission>();
+        builder.Services.AddSingleton<ServiceCatalog>();
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());

@@ -5,7 +5,10 @@ namespace Silo.Api.Json;
 
 /// <summary>
 /// JSON settings of the HTTP API: camelCase fields, kebab-case enums (<c>"token-bucket"</c>), and unknown
-/// fields rejected so a typo in an admin body is an error rather than a silently ignored setting.
+/// fields rejected so a typo in an admin body is an error rather than a silently ignored setting, and a
+/// member given twice (<c>{"id":"a","id":"b"}</c>, or <c>"id"</c> and <c>"ID"</c>, which name the same field)
+/// refused rather than read as its last value: what a proxy in front of the gateway read must be what the
+/// gateway reads.
 /// </summary>
 public static class GatewayJson
 {
@@ -19,6 +22,7 @@ public static class GatewayJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.MaxDepth = 16;
+        options.AllowDuplicateProperties = false;
         return options;
     }
 }

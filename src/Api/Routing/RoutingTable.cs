@@ -10,28 +10,45 @@ namespace Silo.Api.Routing;
 /// The front end's cache of routing snapshots, so a proxied request does not call the service grain.
 /// A snapshot older than <see cref="RefreshInterval"/> is served while one refresh (a cheap "changed since
 /// this stamp?" call) runs in the background; an outcome report or probe that sees a newer stamp refreshes at
-/// once. Unknown services are cached too (briefly), so a flood of requests to a missing service costs one grain
-/// call per interval, not one per request. Endpoint in-flight counts and pickers survive refreshes.
+/// once. Only services the <see cref="ServiceCatalog"/> lists are looked up and kept, so made-up ids cost
+/// neither a grain activation nor an entry here. Endpoint in-flight counts and pickers survive refreshes.
 /// </summary>
-public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
+public sealed class RoutingTable(IGrainFactory grains, ServiceCatalog catalog, TimeProvider time)
 {
     /// <summary>How old a snapshot may be before it is refreshed. The default value is 1 second.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The service's route if this front end holds it (no grain call), else null: see <see cref="GetAsync"/>.</summary>
+    public ServiceRoute? TryGetCached(string serviceId)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        if (!_entries.TryGetValue(serviceId, out var entry))
+        {
+            return null;
+        }
+
+        if (time.GetElapsedTime(entry.FetchedAt) >= RefreshInterval && entry.TryBeginRefresh())
+        {
+            _ = RefreshAsync(serviceId, entry);
+        }
+
+        return entry.Route;
+    }
+
     /// <summary>The service's route, or null when no such service exists.</summary>
     public async ValueTask<ServiceRoute?> GetAsync(string serviceId)
     {
         ArgumentNullException.ThrowIfNull(serviceId);
-        if (_entries.TryGetValue(serviceId, out var entry))
+        if (_entries.ContainsKey(serviceId))
         {
-            if (time.GetElapsedTime(entry.FetchedAt) >= RefreshInterval && entry.TryBeginRefresh())
-            {
-                _ = RefreshAsync(serviceId, entry);
-            }
+            return TryGetCached(serviceId);
+        }
 
-            return entry.Route;
+        if (!await catalog.ExistsAsync(serviceId).ConfigureAwait(false))
+        {
+            return null;
         }
 
         var snapshot = await grains.GetGrain<IServiceGrain>(serviceId).GetSnapshotAsync().ConfigureAwait(false);
@@ -41,7 +58,14 @@ public sealed class RoutingTable(IGrainFactory grains, TimeProvider time)
     }
 
     /// <summary>Drops the cached route so the next request fetches it (after a change made through this front end).</summary>
-    public void Invalidate(string serviceId) => _entries.TryRemove(serviceId, out _);
+    public void Invalidate(string serviceId)
+    {
+        _entries.TryRemove(serviceId, out _);
+        catalog.Invalidate();
+    }
+
+    /// <summary>How many services this front end holds routes for (tests).</summary>
+    internal int Count => _entries.Count;
 
     /// <summary>The grain reported <paramref name="stamp"/>: refresh now unless the cached route already has it.</summary>
     public void Observe(string serviceId, SnapshotStamp stamp)

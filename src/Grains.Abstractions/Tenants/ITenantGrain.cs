@@ -32,13 +32,13 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("SetCorsOrigins")]
     Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins);
 
-    /// <summary>Appends a security event to the tenant's audit trail.</summary>
+    /// <summary>Appends an event to the tenant's audit trail (<see cref="IAuditLogGrain"/>); ignored when no such tenant exists.</summary>
     [Alias("RecordAudit")]
     Task RecordAuditAsync(AuditEvent auditEvent);
 
-    /// <summary>The audit trail, newest first; null when no such tenant exists.</summary>
+    /// <summary>The newest <paramref name="limit"/> events of the audit trail, newest first; null when no such tenant exists.</summary>
     [Alias("GetAudit")]
-    Task<IReadOnlyList<AuditEvent>?> GetAuditAsync();
+    Task<IReadOnlyList<AuditEvent>?> GetAuditAsync(int limit);
 
     /// <summary>Takes <paramref name="cost"/> from the tenant's limits (called by its keys' grains).</summary>
     [Alias("Acquire")]

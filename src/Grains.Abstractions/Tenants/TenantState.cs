@@ -25,7 +25,5 @@ public sealed class TenantState
     [Id(5)]
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 
-    /// <summary>The newest audit events, oldest first (at most <see cref="TenantGrain.MaxAuditEvents"/>).</summary>
-    [Id(6)]
-    public IReadOnlyList<AuditEvent> Audit { get; set; } = [];
+    // [Id(6)] held the audit trail until it moved to IAuditLogGrain; the id is not reused.
 }

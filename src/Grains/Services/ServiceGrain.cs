@@ -24,15 +24,18 @@ public sealed partial class ServiceGrain(
     private CircuitBreaker? _breaker;
     private OutlierDetector? _outliers;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Definition is { } definition)
         {
             Configure(definition);
-        }
 
-        return Task.CompletedTask;
+            // A service stored before the directory existed (or whose add was lost) lists itself again.
+            await Directory().AddAsync(this.GetPrimaryKeyString());
+        }
     }
+
+    private IServiceDirectoryGrain Directory() => GrainFactory.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
 
     public async Task<bool> CreateAsync(ServiceDefinition definition)
     {
@@ -45,6 +48,7 @@ public sealed partial class ServiceGrain(
         state.State = new ServiceState { Definition = definition, Version = 1, CreatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         Configure(definition);
+        await Directory().AddAsync(this.GetPrimaryKeyString());
         return true;
     }
 

@@ -22,9 +22,6 @@ public sealed class TenantGrain(
     LimitMetrics metrics,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
-    /// <summary>How many audit events a tenant keeps.</summary>
-    public const int MaxAuditEvents = 1000;
-
     // Built in OnActivateAsync, which Orleans runs before any call; a conflicting checkpoint ends the activation.
     private GrainLimits _limits = null!;
 
@@ -103,8 +100,8 @@ public sealed class TenantGrain(
         }
 
         state.State.KeyIds = [.. state.State.KeyIds, keyId];
-        AppendAudit(new AuditEvent(time.GetUtcNow(), "key.created", keyId, definition.Name));
         await state.WriteStateAsync();
+        await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "key.created", keyId, definition.Name));
         return CreateKeyStatus.Created;
     }
 
@@ -117,8 +114,8 @@ public sealed class TenantGrain(
         }
 
         state.State.Limits = [.. limits];
-        AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         await state.WriteStateAsync();
+        await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
         return true;
@@ -134,8 +131,8 @@ public sealed class TenantGrain(
         if (state.State.Status != status)
         {
             state.State.Status = status;
-            AppendAudit(new AuditEvent(time.GetUtcNow(), status == TenantStatus.Suspended ? "tenant.suspended" : "tenant.resumed", null, null));
             await state.WriteStateAsync();
+            await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), status == TenantStatus.Suspended ? "tenant.suspended" : "tenant.resumed", null, null));
         }
 
         return true;
@@ -150,8 +147,8 @@ public sealed class TenantGrain(
         }
 
         state.State.CorsOrigins = [.. origins];
-        AppendAudit(new AuditEvent(time.GetUtcNow(), "tenant.cors-changed", null, string.Join(", ", origins)));
         await state.WriteStateAsync();
+        await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.cors-changed", null, string.Join(", ", origins)));
 
         // The tenant is the authority; the directory is the index front ends read. A failure here leaves the
         // index stale until the next change, so report it to the caller (who may retry: the call is idempotent).
@@ -161,26 +158,21 @@ public sealed class TenantGrain(
 
     private ICorsDirectoryGrain Directory() => GrainFactory.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
 
+    private IAuditLogGrain Audit() => GrainFactory.GetGrain<IAuditLogGrain>(this.GetPrimaryKeyString());
+
     public async Task RecordAuditAsync(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         if (state.RecordExists)
         {
-            AppendAudit(auditEvent);
-            await state.WriteStateAsync();
+            await Audit().AppendAsync(auditEvent);
         }
     }
 
-    public async Task<IReadOnlyList<AuditEvent>?> GetAuditAsync()
+    public async Task<IReadOnlyList<AuditEvent>?> GetAuditAsync(int limit)
     {
         await state.ReadStateAsync();
-        return state.RecordExists ? [.. state.State.Audit.Reverse()] : null;
-    }
-
-    private void AppendAudit(AuditEvent auditEvent)
-    {
-        var audit = state.State.Audit;
-        state.State.Audit = audit.Count < MaxAuditEvents ? [.. audit, auditEvent] : [.. audit.Skip(audit.Count - MaxAuditEvents + 1), auditEvent];
+        return state.RecordExists ? await Audit().ReadAsync(limit) : null;
     }
 
     public Task<AdmissionResult> AcquireAsync(long cost)

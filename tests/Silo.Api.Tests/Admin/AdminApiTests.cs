@@ -93,6 +93,23 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
         Assert.DoesNotContain("Silo.", problem.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"{0}\",\"id\":\"{1}\",\"name\":\"n\"}")]
+    [InlineData("{\"id\":\"{0}\",\"ID\":\"{1}\",\"name\":\"n\"}")]
+    [InlineData("{\"id\":\"{0}\",\"name\":\"n\",\"limits\":[{\"name\":\"a\",\"algorithm\":\"token-bucket\",\"limit\":5,\"limit\":500,\"windowSeconds\":60}]}")]
+    public async Task Tenant_WithADuplicatedMember_Is400_AndCreatesNothing(string template)
+    {
+        using var admin = gateway.CreateAdminClient();
+        var (first, second) = (GatewayFactory.NewId("dup"), GatewayFactory.NewId("dup"));
+        var json = template.Replace("{0}", first, StringComparison.Ordinal).Replace("{1}", second, StringComparison.Ordinal);
+
+        var response = await admin.PostAsync("/admin/tenants", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await Expect.ProblemAsync(response, 400, "invalid-json");
+        await Expect.ProblemAsync(await admin.GetAsync($"/admin/tenants/{first}"), 404, "unknown-tenant");
+        await Expect.ProblemAsync(await admin.GetAsync($"/admin/tenants/{second}"), 404, "unknown-tenant");
+    }
+
     [Fact]
     public async Task Tenant_NonJsonBody_Is415()
     {

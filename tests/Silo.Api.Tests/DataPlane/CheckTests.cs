@@ -71,6 +71,9 @@ public sealed class CheckTests(GatewayFactory gateway) : IClassFixture<GatewayFa
     [InlineData("{\"service\":\"Bad/Service\"}", "validation-failed")]
     [InlineData("{\"costs\":1}", "invalid-json")]
     [InlineData("not json", "invalid-json")]
+    [InlineData("{\"cost\":1,\"cost\":2}", "invalid-json")]
+    [InlineData("{\"cost\":1,\"Cost\":2}", "invalid-json")]
+    [InlineData("{\"service\":\"a\",\"SERVICE\":\"b\"}", "invalid-json")]
     public async Task Check_BadBody_Is400_AndTakesNothing(string json, string type)
     {
         var tenant = await gateway.CreateTenantAsync();

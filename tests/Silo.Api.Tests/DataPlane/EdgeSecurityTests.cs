@@ -27,6 +27,52 @@ public sealed class FailedAuthenticationTests(StrictAuthGatewayFactory gateway) 
     }
 }
 
+/// <summary>Bad API keys from an address spend the data plane's budget only: the admin token still works from there.</summary>
+public sealed class DataPlaneFailuresSpareTheAdminApiTests(StrictAuthGatewayFactory gateway) : IClassFixture<StrictAuthGatewayFactory>
+{
+    [Fact]
+    public async Task BadKeys_BlockTheDataPlane_NotTheAdminApi()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        using var guesser = gateway.CreateKeyClient(Silo.Api.Auth.ApiKeyFormat.Generate().Key);
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect.ProblemAsync(await guesser.PostAsync("/v1/check", null), 401, "invalid-api-key");
+        }
+
+        await Expect.ProblemAsync(await guesser.PostAsync("/v1/check", null), 429, "rate-limited");
+
+        using var admin = gateway.CreateAdminClient();
+        await Expect.JsonAsync(await admin.GetAsync($"/admin/tenants/{tenant}"), 200);
+        await gateway.CreateKeyAsync(tenant);
+    }
+}
+
+/// <summary>Guessing the admin token spends the admin API's budget only: keys keep working from that address.</summary>
+public sealed class AdminFailuresSpareTheDataPlaneTests(StrictAuthGatewayFactory gateway) : IClassFixture<StrictAuthGatewayFactory>
+{
+    [Fact]
+    public async Task BadAdminTokens_BlockTheAdminApi_NotTheDataPlane()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        using var guesser = gateway.CreateClient();
+        guesser.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-admin-token-0000");
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect.ProblemAsync(await guesser.GetAsync($"/admin/tenants/{tenant}"), 401, "admin-unauthorized");
+        }
+
+        // The address has spent its admin budget: even the right token is refused from there for now...
+        using var admin = gateway.CreateAdminClient();
+        await Expect.ProblemAsync(await admin.GetAsync($"/admin/tenants/{tenant}"), 429, "rate-limited");
+
+        // ...while its API keys are untouched.
+        using var client = gateway.CreateKeyClient(key);
+        await Expect.JsonAsync(await client.PostAsync("/v1/check", null), 200);
+    }
+}
+
 public sealed class SecurityHeaderTests(KestrelGatewayFactory gateway, Downstream downstream) : IClassFixture<KestrelGatewayFactory>, IClassFixture<Downstream>
 {
     [Fact]

@@ -26,6 +26,6 @@ public sealed class CorsDirectoryGrainTests
         Assert.True(await acme.SetCorsOriginsAsync([]).Bounded());
         var cleared = (await directory.GetIfNewerAsync(first.Version).Bounded())!;
         Assert.False(cleared.OriginsByTenant.ContainsKey("acme"));
-        Assert.Contains(await acme.GetAuditAsync().Bounded() ?? [], e => e.Action == "tenant.cors-changed");
+        Assert.Contains(await acme.GetAuditAsync(100).Bounded() ?? [], e => e.Action == "tenant.cors-changed");
     }
 }

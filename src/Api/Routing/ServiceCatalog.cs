@@ -1,0 +1,49 @@
+using System.Collections.Frozen;
+using Silo.Api.Directories;
+using Silo.Grains.Services;
+
+namespace Silo.Api.Routing;
+
+/// <summary>
+/// Which service ids exist: the front end's copy of the service directory (<see cref="DirectoryCopy{T}"/>).
+/// A request for an id the copy lacks is answered 404 from memory once the copy is at most a second old, so
+/// made-up ids never activate a grain, never enter the routing table, and cost at most one directory call per
+/// second between them. A service created on another front end serves here within about a second; one created
+/// through this front end at once.
+/// </summary>
+public sealed class ServiceCatalog
+{
+    private readonly DirectoryCopy<Ids> _copy;
+
+    public ServiceCatalog(IGrainFactory grains, TimeProvider time)
+    {
+        var directory = grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
+        _copy = new DirectoryCopy<Ids>(
+            Ids.Empty,
+            ids => ids.Version,
+            async known => await directory.GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
+                ? new Ids(snapshot.Version, snapshot.ServiceIds.ToFrozenSet(StringComparer.Ordinal))
+                : null,
+            time);
+    }
+
+    /// <summary>Whether a service with this id is registered.</summary>
+    public async ValueTask<bool> ExistsAsync(string serviceId)
+    {
+        if ((await _copy.CurrentAsync().ConfigureAwait(false)).Set.Contains(serviceId))
+        {
+            return true;
+        }
+
+        // Not in the copy: it may be younger than the copy. Ask again with a copy at most a second old.
+        return (await _copy.FreshAsync().ConfigureAwait(false)).Set.Contains(serviceId);
+    }
+
+    /// <summary>A service was created through this front end: the next lookup of an unknown id refreshes.</summary>
+    public void Invalidate() => _copy.Invalidate();
+
+    private sealed record Ids(long Version, FrozenSet<string> Set)
+    {
+        public static readonly Ids Empty = new(0, FrozenSet<string>.Empty);
+    }
+}

@@ -1,0 +1,27 @@
+using Silo.Grains.LoadBalancing;
+using Silo.Grains.Services;
+using Silo.Grains.Tests.Infrastructure;
+using Silo.TestKit;
+
+namespace Silo.Grains.Tests.Services;
+
+/// <summary>The directory of service ids front ends read so that made-up ids never reach a service grain.</summary>
+public sealed class ServiceDirectoryGrainTests
+{
+    [Fact]
+    public async Task CreatedServices_AreListed_AndTheVersionMovesOnlyOnChange()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var directory = silo.Grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
+        Assert.Null(await directory.GetIfNewerAsync(0).Bounded());
+
+        var definition = new ServiceDefinition("billing", [new EndpointDefinition("http://127.0.0.1:1/", 1)], LoadBalancingPolicy.RoundRobin, 10, null, null);
+        Assert.True(await silo.Grains.GetGrain<IServiceGrain>("billing").CreateAsync(definition).Bounded());
+        var first = (await directory.GetIfNewerAsync(0).Bounded())!;
+        Assert.Equal(["billing"], first.ServiceIds);
+
+        // Adding again (a service's new activation lists itself) changes nothing.
+        await directory.AddAsync("billing").Bounded();
+        Assert.Null(await directory.GetIfNewerAsync(first.Version).Bounded());
+    }
+}
