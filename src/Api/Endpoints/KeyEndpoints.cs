@@ -110,9 +110,16 @@ internal static partial class KeyEndpoints
         }
 
         var (key, secret) = ApiKeyFormat.GenerateForKeyId(keyId);
-        if (!await grains.GetGrain<IApiKeyGrain>(keyId).RotateAsync(ApiKeyFormat.HashSecret(secret), TimeSpan.FromSeconds(grace)))
+        switch (await grains.GetGrain<IApiKeyGrain>(keyId).RotateAsync(ApiKeyFormat.HashSecret(secret), TimeSpan.FromSeconds(grace)))
         {
-            return Problem.For(GatewayError.UnknownKey, "No such key, or it is revoked.");
+            case RotationStatus.NotFound:
+                return Problem.For(GatewayError.UnknownKey, "No such key, or it is revoked.");
+            case RotationStatus.TooManyPending:
+                return Problem.For(
+                    GatewayError.TooManyRotations,
+                    $"{IApiKeyGrain.MaxGracedSecrets} replaced secrets are still inside their grace periods; retry when one ends, or rotate with gracePeriodSeconds 0.");
+            default:
+                break;
         }
 
         LogKeyRotated(loggers.CreateLogger("Silo.Api.Audit"), keyId, grace);

@@ -51,6 +51,9 @@ public enum GatewayError
     /// <summary>409: a resource with that id exists already.</summary>
     AlreadyExists,
 
+    /// <summary>409: the key has as many replaced secrets inside their grace periods as it may keep; nothing changed.</summary>
+    TooManyRotations,
+
     /// <summary>409: a request with this Idempotency-Key is still in flight; retry once it has finished.</summary>
     IdempotencyKeyInUse,
 

@@ -21,6 +21,7 @@ public static class GatewayErrors
         GatewayError.UnknownTenant => (StatusCodes.Status404NotFound, "unknown-tenant", "No such tenant."),
         GatewayError.UnknownKey => (StatusCodes.Status404NotFound, "unknown-key", "No such key."),
         GatewayError.AlreadyExists => (StatusCodes.Status409Conflict, "already-exists", "A resource with this id already exists."),
+        GatewayError.TooManyRotations => (StatusCodes.Status409Conflict, "too-many-rotations", "The key has too many replaced secrets still inside their grace periods."),
         GatewayError.IdempotencyKeyInUse => (StatusCodes.Status409Conflict, "idempotency-key-in-use", "A request with this Idempotency-Key is still being processed."),
         GatewayError.IdempotentResponseNotRecorded => (StatusCodes.Status409Conflict, "idempotent-response-not-recorded", "A request with this Idempotency-Key was processed, but its response was too large to replay."),
         GatewayError.IdempotencyKeyMismatch => (StatusCodes.Status422UnprocessableEntity, "idempotency-key-mismatch", "This Idempotency-Key was used for a different request."),

@@ -31,10 +31,9 @@ public sealed class ApiKeyState
     [Id(7)]
     public DateTimeOffset? ExpiresAt { get; set; }
 
-    /// <summary>SHA-256 of the secret a rotation replaced; valid until <see cref="PreviousSecretExpiresAt"/>.</summary>
-    [Id(8)]
-    public byte[]? PreviousSecretHash { get; set; }
+    // [Id(8)] and [Id(9)] held the one secret an earlier rotation replaced; GracedSecrets holds each of them.
 
-    [Id(9)]
-    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+    /// <summary>Secrets that rotations replaced and that still work until their grace ends (expired ones are pruned on the next rotation).</summary>
+    [Id(10)]
+    public IReadOnlyList<GracedSecret> GracedSecrets { get; set; } = [];
 }

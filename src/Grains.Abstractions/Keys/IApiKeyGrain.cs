@@ -15,11 +15,16 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task<ApiKeyInfo?> GetAsync();
 
     /// <summary>
-    /// Replaces the secret. The old secret stays valid for <paramref name="gracePeriod"/>; both draw on this
-    /// key's budgets. False when no such key exists or it is revoked.
+    /// Replaces the secret. The replaced secret stays valid for <paramref name="gracePeriod"/>, and so does every
+    /// secret an earlier rotation replaced until its own grace ends: every secret a rotation handed out works
+    /// until it is rotated away and its grace is over. All draw on this key's budgets. At most
+    /// <see cref="MaxGracedSecrets"/> replaced secrets may be inside their grace at once.
     /// </summary>
     [Alias("Rotate")]
-    Task<bool> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod);
+    Task<RotationStatus> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod);
+
+    /// <summary>How many replaced secrets may be inside their grace periods at once.</summary>
+    public const int MaxGracedSecrets = 32;
 
     /// <summary>Revokes the key (and any secret in its grace period) for good. False when no such key exists.</summary>
     [Alias("Revoke")]

@@ -143,20 +143,31 @@ public sealed class ApiKeyGrain(
             CombinedPolicies(tenant.Policies));
     }
 
-    public async Task<bool> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod)
+    public async Task<RotationStatus> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod)
     {
         if (!state.RecordExists || state.State.Status == ApiKeyStatus.Revoked)
         {
-            return false;
+            return RotationStatus.NotFound;
         }
 
         var s = state.State;
-        s.PreviousSecretHash = gracePeriod > TimeSpan.Zero ? s.SecretHash : null;
-        s.PreviousSecretExpiresAt = gracePeriod > TimeSpan.Zero ? time.GetUtcNow() + gracePeriod : null;
+        var now = time.GetUtcNow();
+        var graced = s.GracedSecrets.Where(g => g.ValidUntil > now).ToList();
+        if (gracePeriod > TimeSpan.Zero)
+        {
+            if (graced.Count >= IApiKeyGrain.MaxGracedSecrets)
+            {
+                return RotationStatus.TooManyPending;
+            }
+
+            graced.Add(new GracedSecret(s.SecretHash, now + gracePeriod));
+        }
+
+        s.GracedSecrets = graced;
         s.SecretHash = newSecretHash;
         await state.WriteStateAsync();
-        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.rotated", this.GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
-        return true;
+        await Tenant().RecordAuditAsync(new AuditEvent(now, "key.rotated", this.GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
+        return RotationStatus.Rotated;
     }
 
     public async Task<bool> RevokeAsync()
@@ -169,8 +180,7 @@ public sealed class ApiKeyGrain(
         if (state.State.Status != ApiKeyStatus.Revoked)
         {
             state.State.Status = ApiKeyStatus.Revoked;
-            state.State.PreviousSecretHash = null;
-            state.State.PreviousSecretExpiresAt = null;
+            state.State.GracedSecrets = [];
             await state.WriteStateAsync();
             await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.revoked", this.GetPrimaryKeyString(), null));
         }
@@ -178,12 +188,28 @@ public sealed class ApiKeyGrain(
         return true;
     }
 
-    private bool SecretMatches(byte[] presented, ApiKeyState s) =>
-        CryptographicOperations.FixedTimeEquals(presented, s.SecretHash) ||
-        (s.PreviousSecretHash is { } previous &&
-         s.PreviousSecretExpiresAt is { } until &&
-         time.GetUtcNow() < until &&
-         CryptographicOperations.FixedTimeEquals(presented, previous));
+    private bool SecretMatches(byte[] presented, ApiKeyState s)
+    {
+        if (CryptographicOperations.FixedTimeEquals(presented, s.SecretHash))
+        {
+            return true;
+        }
+
+        if (s.GracedSecrets.Count == 0)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var matched = false;
+        foreach (var graced in s.GracedSecrets)
+        {
+            // Every graced secret is compared, so the time taken does not tell which one matched.
+            matched |= now < graced.ValidUntil && CryptographicOperations.FixedTimeEquals(presented, graced.Hash);
+        }
+
+        return matched;
+    }
 
     private ITenantGrain Tenant() => _tenant ??= GrainFactory.GetGrain<ITenantGrain>(state.State.TenantId);
 

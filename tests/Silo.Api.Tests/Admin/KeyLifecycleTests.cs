@@ -44,6 +44,84 @@ public sealed class KeyLifecycleTests(GatewayFactory gateway) : IClassFixture<Ga
     }
 
     [Fact]
+    public async Task Rotate_Twice_InsideTheGrace_KeepsEverySecretItPromised()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var original = await gateway.CreateKeyAsync(tenant);
+        var keyId = original.Substring(3, 12);
+        using var admin = gateway.CreateAdminClient();
+
+        var first = await RotateAsync(admin, keyId, graceSeconds: 3600);
+        var second = await RotateAsync(admin, keyId, graceSeconds: 3600);
+        foreach (var key in new[] { original, first, second })
+        {
+            using var client = gateway.CreateKeyClient(key);
+            await Expect.StatusAsync(await client.PostAsync("/v1/check", null), 200);
+        }
+
+        // A rotation without grace drops only the secret it replaces; the earlier ones keep their promise.
+        var third = await RotateAsync(admin, keyId, graceSeconds: 0);
+        using var secondClient = gateway.CreateKeyClient(second);
+        await Expect.ProblemAsync(await secondClient.PostAsync("/v1/check", null), 401, "invalid-api-key");
+        foreach (var key in new[] { original, first, third })
+        {
+            using var client = gateway.CreateKeyClient(key);
+            await Expect.StatusAsync(await client.PostAsync("/v1/check", null), 200);
+        }
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentRotations_AllAnswer201_AndEveryKeyTheyReturnedWorks()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var original = await gateway.CreateKeyAsync(tenant);
+        var keyId = original.Substring(3, 12);
+        using var admin = gateway.CreateAdminClient();
+
+        var rotated = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => RotateAsync(admin, keyId, graceSeconds: 3600)));
+
+        Assert.Equal(20, rotated.Distinct(StringComparer.Ordinal).Count());
+        foreach (var key in rotated.Append(original))
+        {
+            using var client = gateway.CreateKeyClient(key);
+            await Expect.StatusAsync(await client.PostAsync("/v1/check", null), 200);
+        }
+    }
+
+    [Fact]
+    public async Task Rotate_PastTheGracedSecretsItMayKeep_Is409_AndChangesNothing()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var original = await gateway.CreateKeyAsync(tenant);
+        var keyId = original.Substring(3, 12);
+        using var admin = gateway.CreateAdminClient();
+        var current = original;
+        for (var i = 0; i < Silo.Grains.Keys.IApiKeyGrain.MaxGracedSecrets; i++)
+        {
+            current = await RotateAsync(admin, keyId, graceSeconds: 3600);
+        }
+
+        var refused = await admin.PostAsJsonAsync($"/admin/keys/{keyId}/rotate", new { gracePeriodSeconds = 3600 });
+        await Expect.ProblemAsync(refused, 409, "too-many-rotations");
+        foreach (var key in new[] { original, current })
+        {
+            using var client = gateway.CreateKeyClient(key);
+            await Expect.StatusAsync(await client.PostAsync("/v1/check", null), 200);
+        }
+
+        // Without grace a rotation keeps nothing new, so it is allowed.
+        var replacement = await RotateAsync(admin, keyId, graceSeconds: 0);
+        using var replacementClient = gateway.CreateKeyClient(replacement);
+        await Expect.StatusAsync(await replacementClient.PostAsync("/v1/check", null), 200);
+    }
+
+    private static async Task<string> RotateAsync(HttpClient admin, string keyId, int graceSeconds)
+    {
+        var rotated = await Expect.JsonAsync(await admin.PostAsJsonAsync($"/admin/keys/{keyId}/rotate", new { gracePeriodSeconds = graceSeconds }), 201);
+        return rotated.GetProperty("key").GetString()!;
+    }
+
+    [Fact]
     public async Task Revoke_IsEffectiveOnTheNextRequest_WithTheSame401()
     {
         var tenant = await gateway.CreateTenantAsync();

@@ -103,6 +103,48 @@ public sealed class ApiKeyGrainTests
     }
 
     [Fact]
+    public async Task RotatedSecrets_EachWorkUntilTheirOwnGraceEnds()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, original) = await CreateKeyAsync(silo, tenantLimit: 100);
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var (_, first) = TestKeys.Generate();
+        var (_, second) = TestKeys.Generate();
+
+        Assert.Equal(RotationStatus.Rotated, await key.RotateAsync(TestKeys.Hash(first), TimeSpan.FromSeconds(10)).Bounded());
+        silo.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(RotationStatus.Rotated, await key.RotateAsync(TestKeys.Hash(second), TimeSpan.FromSeconds(10)).Bounded());
+        Assert.NotEqual(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, original, 1)).Status);
+        Assert.NotEqual(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, first, 1)).Status);
+
+        // The original's grace (10 s from the first rotation) is over; the first's (10 s from the second) is not.
+        silo.Time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, original, 1)).Status);
+        Assert.NotEqual(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, first, 1)).Status);
+        Assert.NotEqual(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, second, 1)).Status);
+
+        silo.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, first, 1)).Status);
+        Assert.NotEqual(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, second, 1)).Status);
+    }
+
+    [Fact]
+    public async Task Revoke_EndsEveryGracedSecretToo()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, original) = await CreateKeyAsync(silo, tenantLimit: 100);
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var (_, next) = TestKeys.Generate();
+        Assert.Equal(RotationStatus.Rotated, await key.RotateAsync(TestKeys.Hash(next), TimeSpan.FromHours(1)).Bounded());
+
+        Assert.True(await key.RevokeAsync().Bounded());
+
+        Assert.Equal(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, original, 1)).Status);
+        Assert.Equal(AdmissionStatus.InvalidKey, (await Admit(silo, keyId, next, 1)).Status);
+        Assert.Equal(RotationStatus.NotFound, await key.RotateAsync(TestKeys.Hash(original), TimeSpan.Zero).Bounded());
+    }
+
+    [Fact]
     public async Task CreateKey_ForUnknownTenant_Fails()
     {
         await using var silo = await GatewayCluster.StartAsync();
