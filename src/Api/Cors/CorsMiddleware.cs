@@ -67,6 +67,28 @@ internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable tab
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Removes every CORS header a downstream sent (applied to every proxied and replayed response, whatever the
+    /// request's Origin looked like): only the gateway grants CORS, per the key's tenant.
+    /// </summary>
+    public static void RemoveDownstreamCors(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        List<string>? names = null;
+        foreach (var name in headers.Keys)
+        {
+            if (name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        foreach (var name in names ?? [])
+        {
+            headers.Remove(name);
+        }
+    }
+
     private static bool IsGatewayPath(PathString path) =>
         path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) ||
         path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) ||
@@ -84,16 +106,12 @@ internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable tab
         {
             var headers = context.Response.Headers;
             headers.Append("Vary", "Origin");
+            // A downstream's own CORS headers are gone already (RemoveDownstreamCors): the gateway decides who
+            // may read through it.
             if (context.Items[TenantKey] is string tenant && await table.TenantAllowsAsync(tenant, normalized))
             {
-                // A downstream's own CORS answer is replaced: the gateway decides who may read through it.
                 headers.AccessControlAllowOrigin = origin;
                 headers.AccessControlExposeHeaders = ExposedHeaders;
-                headers.Remove("Access-Control-Allow-Credentials");
-            }
-            else
-            {
-                headers.Remove("Access-Control-Allow-Origin");
             }
         }
     }

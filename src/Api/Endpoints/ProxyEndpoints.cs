@@ -194,6 +194,7 @@ internal static class ProxyEndpoints
             OnResponse = response =>
             {
                 context.Items[Hosting.SecurityHeadersMiddleware.ProxiedKey] = true;
+                Cors.CorsMiddleware.RemoveDownstreamCors(response.Headers);
                 RateLimitHeaders.Apply(response, admission);
             },
         };

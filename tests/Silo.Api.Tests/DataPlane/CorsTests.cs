@@ -93,6 +93,57 @@ public sealed class CorsTests(GatewayFactory gateway, Downstream downstream) : I
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("null")]
+    [InlineData("https://other.example.org")]
+    [InlineData("TWICE")]
+    public async Task ADownstreamsOwnCorsHeaders_NeverReachTheClient_WhateverTheOrigin(string? origin)
+    {
+        var tenant = await CreateTenantAsync([]);
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/cors");
+        if (origin == "TWICE")
+        {
+            request.Headers.TryAddWithoutValidation("Origin", ["https://a.example.com", "https://b.example.com"]);
+        }
+        else if (origin is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Origin", origin);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("cors", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(response.Headers, h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task ATenantsGrant_ReplacesTheDownstreamsCorsHeaders_Entirely()
+    {
+        var origin = $"https://{GatewayFactory.NewId("app")}.example.com";
+        var tenant = await CreateTenantAsync([origin]);
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        await WaitForPreflightAsync(client, origin, expected: 204);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/cors");
+        request.Headers.Add("Origin", origin);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.DoesNotContain("X-Internal-Token", response.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.Ordinal);
+        foreach (var name in new[] { "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age" })
+        {
+            Assert.False(response.Headers.Contains(name), name);
+        }
+    }
+
+    [Theory]
     [InlineData("https://app.example.com/path")]
     [InlineData("ftp://app.example.com")]
     [InlineData("app.example.com")]

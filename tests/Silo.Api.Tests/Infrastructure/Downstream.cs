@@ -39,6 +39,18 @@ public sealed class Downstream : IAsyncLifetime
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             });
+            app.Map("/cors", (HttpContext context) =>
+            {
+                // A downstream that answers CORS on its own, as generously as it can.
+                var headers = context.Response.Headers;
+                headers["Access-Control-Allow-Origin"] = "*";
+                headers["Access-Control-Allow-Credentials"] = "true";
+                headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE";
+                headers["Access-Control-Allow-Headers"] = "*";
+                headers["Access-Control-Expose-Headers"] = "X-Internal-Token";
+                headers["Access-Control-Max-Age"] = "86400";
+                return Results.Text("cors");
+            });
             app.Map("/redirect", () => Results.Redirect("http://127.0.0.1:1/elsewhere"));
             app.Map("/download/{bytes:long}", async (HttpContext context, long bytes) =>
             {
