@@ -48,6 +48,9 @@ public enum GatewayError
     /// <summary>404: no such key (admin API).</summary>
     UnknownKey,
 
+    /// <summary>405: TRACE (or TRACK), which the gateway neither answers nor forwards.</summary>
+    MethodNotAllowed,
+
     /// <summary>409: a resource with that id exists already.</summary>
     AlreadyExists,
 

@@ -23,6 +23,7 @@ public sealed partial class HttpForwarder
 
         var dropAuthorization = ApiKeyCredentials.UsesAuthorizationHeader(incoming);
         var connectionTokens = incoming.Headers.Connection.ToString();
+        var chain = context.Features.Get<ForwardedChain>();
         foreach (var (name, values) in incoming.Headers)
         {
             if (HopByHopHeaders.Contains(name) ||
@@ -30,6 +31,7 @@ public sealed partial class HttpForwarder
                 string.Equals(name, ApiKeyCredentials.HeaderName, StringComparison.OrdinalIgnoreCase) ||
                 (dropAuthorization && string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)) ||
                 name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) ||
+                (chain is null && ClientAddressHeaders.Contains(name)) ||
                 string.Equals(name, TraceParent.HeaderName, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(name, TraceParent.StateHeaderName, StringComparison.OrdinalIgnoreCase) ||
                 (connectionTokens.Length > 0 && IsListedIn(connectionTokens, name)))
@@ -45,7 +47,6 @@ public sealed partial class HttpForwarder
 
         // Client-supplied X-Forwarded-* are dropped above: only a trusted proxy's chain is passed on (with the
         // proxy appended); otherwise the gateway states what it saw itself.
-        var chain = context.Features.Get<ForwardedChain>();
         var remote = context.Connection.RemoteIpAddress;
         if (chain is not null)
         {

@@ -52,7 +52,6 @@ public sealed class EdgeLimitTests(KestrelGatewayFactory gateway) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n")]
     [InlineData("Content-Length: 5\r\nContent-Length: 6\r\n", "hello")]
     [InlineData("Content-Length: 5\r\nContent-Length: 5\r\n", "hello")]
     [InlineData("X-Injected: a\rb\r\nContent-Length: 0\r\n", "")]
@@ -63,6 +62,53 @@ public sealed class EdgeLimitTests(KestrelGatewayFactory gateway) : IClassFixtur
             gateway.ClientOptions.BaseAddress,
             $"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: sk_x\r\n{headers}\r\n{body}");
         Assert.Equal(400, status);
+    }
+}
+
+/// <summary>
+/// A body framed two ways, on the proxy path: Transfer-Encoding wins (RFC 9112 §6.3), the downstream gets only
+/// the chunked body re-framed by the gateway, and the connection closes after the answer, so bytes after the
+/// chunked body are never read as a request of their own.
+/// </summary>
+public sealed class FramingTests(KestrelGatewayFactory gateway, Downstream downstream) : IClassFixture<KestrelGatewayFactory>, IClassFixture<Downstream>
+{
+    [Fact]
+    public async Task ContentLengthWithTransferEncoding_ForwardsOnlyTheChunkedBody_AndClosesTheConnection()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        var smuggled = $"GET /{service}/echo/smuggled HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: {key}\r\n\r\n";
+        var body = "0\r\n\r\n" + smuggled;
+        var reached = downstream.Requests;
+
+        var answer = await RawHttp.ExchangeUntilClosedAsync(
+            gateway.ClientOptions.BaseAddress,
+            $"POST /{service}/echo/first HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: {key}\r\nContent-Type: text/plain\r\n" +
+            $"Content-Length: {body.Length}\r\nTransfer-Encoding: chunked\r\n\r\n{body}");
+
+        Assert.StartsWith("HTTP/1.1 200 ", answer, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, answer.Split("HTTP/1.1 ").Length - 1);
+        Assert.Contains("\"bodyBytes\":0", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("smuggled", answer, StringComparison.Ordinal);
+        Assert.Equal(reached + 1, downstream.Requests);
+    }
+
+    [Fact]
+    public async Task ContentLengthTwice_IsABare400_AndReachesNothing()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        var reached = downstream.Requests;
+
+        var answer = await RawHttp.ExchangeUntilClosedAsync(
+            gateway.ClientOptions.BaseAddress,
+            $"POST /{service}/echo/x HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: {key}\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Equal(reached, downstream.Requests);
     }
 }
 
@@ -115,6 +161,23 @@ public sealed class EdgeTrustTests(EdgeGatewayFactory gateway, Downstream downst
         var headers = echo.GetProperty("headers");
         Assert.Equal("203.0.113.7, 127.0.0.1", headers.GetProperty("x-forwarded-for").GetString());
         Assert.Equal("https", headers.GetProperty("x-forwarded-proto").GetString());
+    }
+
+    [Fact]
+    public async Task TrustedProxy_ClientAddressHeadersArePassedOn()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/echo/x");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=203.0.113.7;proto=https");
+        request.Headers.TryAddWithoutValidation("X-Real-IP", "203.0.113.7");
+
+        var headers = (await Expect.JsonAsync(await client.SendAsync(request), 200)).GetProperty("headers");
+
+        Assert.Equal("for=203.0.113.7;proto=https", headers.GetProperty("forwarded").GetString());
+        Assert.Equal("203.0.113.7", headers.GetProperty("x-real-ip").GetString());
     }
 
     [Fact]
@@ -201,6 +264,48 @@ public sealed class EdgeTrustTests(EdgeGatewayFactory gateway, Downstream downst
 /// <summary>Without trusted proxies, a client cannot pick its own address.</summary>
 public sealed class UntrustedForwardedForTests(StrictAuthGatewayFactory gateway, Downstream downstream) : IClassFixture<StrictAuthGatewayFactory>, IClassFixture<Downstream>
 {
+    [Fact]
+    public async Task ClientAddressAndUrlOverrideHeaders_FromAnUntrustedClient_NeverReachTheDownstream()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/echo/x");
+        string[] spoofed = ["Forwarded", "X-Real-IP", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host"];
+        foreach (var name in spoofed)
+        {
+            request.Headers.TryAddWithoutValidation(name, name.Contains("URL", StringComparison.Ordinal) ? "/admin" : "10.0.0.1");
+        }
+
+        var headers = (await Expect.JsonAsync(await client.SendAsync(request), 200)).GetProperty("headers");
+
+        foreach (var name in spoofed)
+        {
+            Assert.False(headers.TryGetProperty(name.ToLowerInvariant(), out _), name);
+        }
+
+        Assert.Equal("127.0.0.1", headers.GetProperty("x-forwarded-for").GetString());
+    }
+
+    [Theory]
+    [InlineData("TRACE")]
+    [InlineData("TRACK")]
+    public async Task Trace_Is405_AndNeverForwarded(string method)
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        var reached = downstream.Requests;
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/{service}/echo/x"));
+
+        await Expect.ProblemAsync(response, 405, "method-not-allowed");
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.Equal(reached, downstream.Requests);
+    }
+
     [Fact]
     public async Task SpoofedForwardedFor_IsReplaced_AndDoesNotDodgeTheFailureBudget()
     {

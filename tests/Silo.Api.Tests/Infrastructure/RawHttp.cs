@@ -6,6 +6,25 @@ namespace Silo.Api.Tests.Infrastructure;
 /// <summary>Writes bytes HttpClient refuses to send (smuggling shapes, bare CR in a header) and reads the status line.</summary>
 public static class RawHttp
 {
+    /// <summary>Writes the request and reads everything the server sends until it closes the connection (10 s at most).</summary>
+    public static async Task<string> ExchangeUntilClosedAsync(Uri baseAddress, string request)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        using var client = new TcpClient();
+        await client.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var buffer = new byte[4096];
+        var text = new StringBuilder();
+        int read;
+        while ((read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10))) > 0)
+        {
+            text.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+
+        return text.ToString();
+    }
+
     public static async Task<int> SendAsync(Uri baseAddress, string request)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
