@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Silo.Grains.Idempotency;
 using Silo.Grains.Quotas;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
@@ -19,6 +20,8 @@ public static class GatewayGrainsExtensions
         builder.Services.TryAddSingleton<LimitMetrics>();
         builder.Services.TryAddSingleton<IHealthProber, HttpHealthProber>();
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<RecordedResponseBudget>();
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }

@@ -8,15 +8,19 @@ namespace Silo.Api.Forwarding;
 /// <summary>One attempt on the wire: send and wait for the head, then stream the body back.</summary>
 public sealed partial class HttpForwarder
 {
-    private async Task<ForwardExchange> SendAsync(HttpContext context, Uri target, TimeSpan timeout)
+    /// <summary>
+    /// Sends and waits for the head. <paramref name="clientAborted"/> is the client's token, or none for a
+    /// request with an Idempotency-Key: once sent, that one runs to its answer even if the client leaves.
+    /// </summary>
+    private async Task<ForwardExchange> SendAsync(HttpContext context, Uri target, TimeSpan timeout, CancellationToken clientAborted)
     {
-        var exchange = new ForwardExchange(CreateRequest(context, target), timeout, _time, context.RequestAborted);
+        var exchange = new ForwardExchange(CreateRequest(context, target), timeout, _time, clientAborted);
         var started = _time.GetTimestamp();
         try
         {
             exchange.Response = await _invoker.SendAsync(exchange.Request, exchange.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
             LogClientAborted(_logger, target.Authority);
             exchange.ClientAborted = true;
@@ -50,17 +54,13 @@ public sealed partial class HttpForwarder
             var result = (int)response.StatusCode >= 500 ? AttemptResult.Failure : AttemptResult.Success;
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
-                if (capture is null)
+                if (capture is not null)
                 {
-                    await body.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-                }
-                else
-                {
-                    await CopyCapturingAsync(body, context.Response.Body, capture, context.RequestAborted).ConfigureAwait(false);
-                    capture.Complete();
+                    return await StreamRecordingAsync(context, request, attempt, target, exchange, capture, result).ConfigureAwait(false);
                 }
 
+                await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
+                await body.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
                 Report(request, attempt, target, result, exchange);
                 return ForwardOutcome.Proxied;
             }
@@ -81,22 +81,64 @@ public sealed partial class HttpForwarder
         }
     }
 
-    private static async Task CopyCapturingAsync(Stream source, Stream destination, ResponseCapture capture, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams a response that is being recorded for Idempotency-Key replay. The client leaving does not stop
+    /// it: the downstream has executed the request, so its answer is read to the end (within the claim's lease,
+    /// and only while it can still be recorded) and recorded, and the client's retry with the same key gets it
+    /// replayed instead of executing the request a second time.
+    /// </summary>
+    private async Task<ForwardOutcome> StreamRecordingAsync(
+        HttpContext context, ForwardRequest request, int attempt, Uri target, ForwardExchange exchange, ResponseCapture capture, AttemptResult result)
     {
+        using var drain = new CancellationTokenSource(IdempotencyLease, _time);
+        await using var body = await exchange.Response!.Content.ReadAsStreamAsync(drain.Token).ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var clientGone = false;
+        var whole = true;
         try
         {
             int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await body.ReadAsync(buffer, drain.Token).ConfigureAwait(false)) > 0)
             {
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 capture.Append(buffer.AsSpan(0, read));
+                if (!clientGone)
+                {
+                    try
+                    {
+                        await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or OperationCanceledException)
+                    {
+                        clientGone = true;
+                    }
+                }
+
+                if (clientGone && capture.Overflowed)
+                {
+                    // Nothing more could be recorded: stop reading; the repeat learns "executed, not recorded".
+                    whole = false;
+                    break;
+                }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+
+        if (whole)
+        {
+            capture.Complete();
+        }
+
+        Report(request, attempt, target, clientGone ? AttemptResult.ClientAborted : result, exchange);
+        if (clientGone)
+        {
+            context.Abort();
+            return new ForwardOutcome(null, ResponseStarted: true);
+        }
+
+        return ForwardOutcome.Proxied;
     }
 
     /// <summary>Copies status and end-to-end headers; with <paramref name="collect"/> also returns them for recording.</summary>

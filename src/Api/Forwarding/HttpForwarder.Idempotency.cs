@@ -9,7 +9,9 @@ namespace Silo.Api.Forwarding;
 /// Idempotency-Key for POST and PATCH (draft-ietf-httpapi-idempotency-key-header, Stripe's rules): the first
 /// request with a key is forwarded and its response recorded in the key's grain; a repeat within 24 hours gets
 /// that response replayed (<c>Idempotency-Replayed: true</c>) and never reaches the downstream; a repeat while
-/// the first is in flight gets 409; the same key for another method or target gets 422.
+/// the first is in flight gets 409; the same key for another method or target gets 422. Once forwarded, the
+/// first request runs to its answer and is recorded even if its client hangs up, so the client's retry is
+/// replayed rather than executed twice.
 /// </summary>
 public sealed partial class HttpForwarder
 {
@@ -49,7 +51,7 @@ public sealed partial class HttpForwarder
                 break;
         }
 
-        var capture = new ResponseCapture(IdempotencyKeys.MaxRecordedBodyBytes);
+        var capture = new ResponseCapture(_maxRecordBytes);
         try
         {
             return await ForwardCoreAsync(context, request, capture).ConfigureAwait(false);

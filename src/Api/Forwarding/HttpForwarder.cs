@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Silo.Api.Errors;
+using Silo.Grains.Idempotency;
 
 namespace Silo.Api.Forwarding;
 
@@ -22,19 +24,21 @@ public sealed partial class HttpForwarder : IDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly Func<double> _jitter;
+    private readonly int _maxRecordBytes;
 
-    public HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider)
-        : this(logger, grains, timeProvider, Random.Shared.NextDouble)
+    public HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, IOptions<IdempotencyOptions> idempotency)
+        : this(logger, grains, timeProvider, Random.Shared.NextDouble, idempotency.Value.MaxRecordBytes)
     {
         // The one place randomness is chosen for production; tests pass their own source.
     }
 
-    internal HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, Func<double> jitter)
+    internal HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, Func<double> jitter, int maxRecordBytes = 1024 * 1024)
     {
         _logger = logger;
         _grains = grains;
         _time = timeProvider;
         _jitter = jitter;
+        _maxRecordBytes = maxRecordBytes;
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -83,7 +87,7 @@ public sealed partial class HttpForwarder : IDisposable
 
         for (var attempt = 0; ; attempt++)
         {
-            var exchange = await SendAsync(context, target, request.Timeout).ConfigureAwait(false);
+            var exchange = await SendAsync(context, target, request.Timeout, capture is null ? context.RequestAborted : CancellationToken.None).ConfigureAwait(false);
             if (exchange.ClientAborted)
             {
                 Report(request, attempt, target, AttemptResult.ClientAborted, exchange);

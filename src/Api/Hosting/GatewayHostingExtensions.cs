@@ -63,6 +63,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
         builder.Services.AddSingleton<CorsTable>();
+        builder.Services.AddOptions<Silo.Grains.Idempotency.IdempotencyOptions>()
+            .BindConfiguration(Silo.Grains.Idempotency.IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HttpForwarder>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
         builder.Services.AddAdminRateLimiting();

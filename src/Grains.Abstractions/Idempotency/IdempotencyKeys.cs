@@ -12,9 +12,6 @@ public static class IdempotencyKeys
     /// <summary>How long a finished request's record is kept (from the first request). The value is 24 hours.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    /// <summary>The largest response body recorded for replay. The value is 1 MiB.</summary>
-    public const int MaxRecordedBodyBytes = 1024 * 1024;
-
     /// <summary>1-255 visible ASCII characters (0x21-0x7E): no spaces, controls or non-ASCII.</summary>
     public static bool IsValid(string? key)
     {

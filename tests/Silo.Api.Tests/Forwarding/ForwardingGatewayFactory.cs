@@ -14,7 +14,7 @@ namespace Silo.Api.Tests.Forwarding;
 /// <see cref="HttpForwarder.ForwardAsync(HttpContext, ForwardRequest)"/> with a <see cref="ForwardRequest"/>
 /// the test built: retries, budgets and Idempotency-Key scopes are tested before the proxy route adopts them.
 /// </summary>
-public sealed class ForwardingGatewayFactory : KestrelGatewayFactory
+public class ForwardingGatewayFactory : KestrelGatewayFactory
 {
     private readonly ConcurrentDictionary<string, Func<HttpContext, ForwardRequest>> _scenarios = new(StringComparer.Ordinal);
 

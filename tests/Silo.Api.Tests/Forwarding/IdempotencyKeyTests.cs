@@ -78,6 +78,34 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
     }
 
     [Fact]
+    public async Task Post_ClientHangsUpMidRequest_TheFirstRunsToItsEnd_AndTheRetryIsReplayedNotExecuted()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var path = Scenario(Downstream.Url($"/gate/{id}"));
+        using var client = gateway.CreatePlainClient();
+        using var hangUp = new CancellationTokenSource();
+
+        var first = PostAsync(client, path, "hang-up", hangUp.Token);
+        await Await.UntilAsync(() => Downstream.Hits($"/gate/{id}") == 1, "the first request reached the downstream");
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.Bounded());
+
+        // The client retries at once: the first is still running downstream, so the key is in use...
+        await Expect.ProblemAsync(await PostAsync(client, path, "hang-up"), 409, "idempotency-key-in-use");
+
+        // ...and once it finishes (with nobody to read it) its answer was recorded: the retry replays it.
+        Downstream.Open(id);
+        await Await.UntilAsync(
+            async () =>
+            {
+                using var retry = await PostAsync(client, path, "hang-up");
+                return (int)retry.StatusCode == 201 && retry.Headers.Contains(HttpForwarder.IdempotencyReplayedHeader);
+            },
+            "the retry is replayed");
+        Assert.Equal(1, Downstream.Hits($"/gate/{id}"));
+    }
+
+    [Fact]
     public async Task Post_SameKeyForAnotherTarget_Is422()
     {
         var id = Guid.NewGuid().ToString("N");
@@ -188,11 +216,11 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
         Assert.Equal(2, Downstream.Hits($"/create/{id}"));
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string key)
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string key, CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"amount\":5}", System.Text.Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation(HttpForwarder.IdempotencyKeyHeader, key);
-        return client.SendAsync(request);
+        return client.SendAsync(request, cancellationToken);
     }
 
     private string Scenario(Uri target) =>
