@@ -15,11 +15,13 @@ public sealed class CorsTable
 
     public CorsTable(IGrainFactory grains, TimeProvider time)
     {
-        var directory = grains.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
+        // The grain reference is made per fetch: an Orleans client cannot resolve one before it has connected.
         _copy = new DirectoryCopy<Lookup>(
             Lookup.Empty,
             lookup => lookup.Version,
-            async known => await directory.GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot ? Lookup.From(snapshot) : null,
+            async known => await grains.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key).GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
+                ? Lookup.From(snapshot)
+                : null,
             time);
     }
 

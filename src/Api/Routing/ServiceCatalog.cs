@@ -17,11 +17,11 @@ public sealed class ServiceCatalog
 
     public ServiceCatalog(IGrainFactory grains, TimeProvider time)
     {
-        var directory = grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
+        // The grain reference is made per fetch: an Orleans client cannot resolve one before it has connected.
         _copy = new DirectoryCopy<Ids>(
             Ids.Empty,
             ids => ids.Version,
-            async known => await directory.GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
+            async known => await grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key).GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
                 ? new Ids(snapshot.Version, snapshot.ServiceIds.ToFrozenSet(StringComparer.Ordinal))
                 : null,
             time);

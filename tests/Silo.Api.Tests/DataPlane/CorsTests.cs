@@ -58,12 +58,8 @@ public sealed class CorsTests(GatewayFactory gateway, Downstream downstream) : I
     [Fact]
     public async Task ProxiedResponse_GetsTheTenantsAllowOrigin()
     {
-        var origin = $"https://{GatewayFactory.NewId("app")}.example.com";
-        var tenant = await CreateTenantAsync([origin]);
-        var key = await gateway.CreateKeyAsync(tenant);
-        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
-        using var client = gateway.CreateKeyClient(key);
-        await WaitForPreflightAsync(client, origin, expected: 204);
+        var (client, service, origin) = await GrantedClientAsync();
+        using var owned = client;
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/echo/x");
         request.Headers.Add("Origin", origin);
 
@@ -123,12 +119,8 @@ public sealed class CorsTests(GatewayFactory gateway, Downstream downstream) : I
     [Fact]
     public async Task ATenantsGrant_ReplacesTheDownstreamsCorsHeaders_Entirely()
     {
-        var origin = $"https://{GatewayFactory.NewId("app")}.example.com";
-        var tenant = await CreateTenantAsync([origin]);
-        var key = await gateway.CreateKeyAsync(tenant);
-        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
-        using var client = gateway.CreateKeyClient(key);
-        await WaitForPreflightAsync(client, origin, expected: 204);
+        var (client, service, origin) = await GrantedClientAsync();
+        using var owned = client;
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/cors");
         request.Headers.Add("Origin", origin);
 
@@ -170,6 +162,18 @@ public sealed class CorsTests(GatewayFactory gateway, Downstream downstream) : I
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
         Assert.NotEqual(204, (int)response.StatusCode);
+    }
+
+    /// <summary>A key client of a tenant that allows a fresh origin (preflights already answer it), and a service.</summary>
+    private async Task<(HttpClient Client, string Service, string Origin)> GrantedClientAsync()
+    {
+        var origin = $"https://{GatewayFactory.NewId("app")}.example.com";
+        var tenant = await CreateTenantAsync([origin]);
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl);
+        var client = gateway.CreateKeyClient(key);
+        await WaitForPreflightAsync(client, origin, expected: 204);
+        return (client, service, origin);
     }
 
     private async Task<string> CreateTenantAsync(string[] origins)

@@ -9,11 +9,8 @@ public static class RawHttp
     /// <summary>Writes the request and reads everything the server sends until it closes the connection (10 s at most).</summary>
     public static async Task<string> ExchangeUntilClosedAsync(Uri baseAddress, string request)
     {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        using var client = new TcpClient();
-        await client.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        using var client = await ConnectAndWriteAsync(baseAddress, request);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         var buffer = new byte[4096];
         var text = new StringBuilder();
         int read;
@@ -27,11 +24,8 @@ public static class RawHttp
 
     public static async Task<int> SendAsync(Uri baseAddress, string request)
     {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        using var client = new TcpClient();
-        await client.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        using var client = await ConnectAndWriteAsync(baseAddress, request);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         var buffer = new byte[4096];
         var text = new StringBuilder();
         while (!text.ToString().Contains("\r\n", StringComparison.Ordinal))
@@ -47,5 +41,22 @@ public static class RawHttp
 
         var statusLine = text.ToString().Split("\r\n")[0];
         return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<TcpClient> ConnectAndWriteAsync(Uri baseAddress, string request)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(baseAddress.Host, baseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+            await client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(request)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 }
