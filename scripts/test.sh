@@ -8,6 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # System packages the test tiers use. Installed only when missing; needs root (CI runs as root).
 packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+command -v promtool >/dev/null 2>&1 || packages+=(prometheus) # promtool: the metrics test checks /metrics with Prometheus' own parser
 if ((${#packages[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "scripts/test.sh: missing ${packages[*]}; run as root or install them" >&2

@@ -1,8 +1,10 @@
 using Silo.Api.Hosting;
 using Silo.Grains.Hosting;
+using Silo.ServiceDefaults;
 
 // Settings files sit beside the binary, so it starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddServiceDefaults("silo-frontend");
 builder.AddGateway();
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Silo.Grains.Hosting;
+using Silo.ServiceDefaults;
 
 namespace Silo.Host;
 
@@ -22,9 +23,10 @@ internal static class SiloHostExtensions
         return true;
     }
 
-    /// <summary>Operations endpoints: health, this silo's view of the cluster, and where a grain lives.</summary>
+    /// <summary>Operations endpoints: /metrics, health, this silo's view of the cluster, and where a grain lives.</summary>
     public static void MapSiloHost(this WebApplication app)
     {
+        app.MapDefaultEndpoints();
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/health/ready", (ISiloStatusOracle silo) => silo.CurrentStatus == SiloStatus.Active
             ? Results.Json(new { status = "ready" })

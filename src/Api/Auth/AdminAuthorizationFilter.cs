@@ -1,5 +1,6 @@
 using Silo.Api.Endpoints;
 using Silo.Api.Errors;
+using Silo.Api.Telemetry;
 
 namespace Silo.Api.Auth;
 
@@ -12,7 +13,8 @@ namespace Silo.Api.Auth;
 internal sealed class AdminAuthorizationFilter(
     AdminToken token,
     [FromKeyedServices(FailedAuthenticationLimiter.Admin)] FailedAuthenticationLimiter failures,
-    SecurityLog securityLog) : IEndpointFilter
+    SecurityLog securityLog,
+    GatewayMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -20,6 +22,7 @@ internal sealed class AdminAuthorizationFilter(
         var address = http.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
         {
+            metrics.AuthenticationBlocked("admin");
             return Admission.TooManyFailuresProblem();
         }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Net;
+using Silo.Api.Telemetry;
 
 namespace Silo.Api.Auth;
 
@@ -10,29 +10,26 @@ namespace Silo.Api.Auth;
 /// <c>Silo.Security</c>, Warning), the rest are counted and logged as one line when the interval ends. At most
 /// <see cref="MaxAddressesPerInterval"/> addresses are told apart per interval; more are counted together.
 /// Every failure counts in the metric <c>silo.gateway.authentication.failures</c> (tag <c>kind</c>:
-/// <c>admin</c> or <c>api-key</c>). The presented token or key is never written anywhere.
+/// <c>admin</c> or <c>api-key</c>, <see cref="GatewayMetrics"/>). The presented token or key is never written anywhere.
 /// </summary>
 public sealed partial class SecurityLog : IDisposable
 {
-    public const string MeterName = "Silo.Gateway";
-    public const string FailuresInstrument = "silo.gateway.authentication.failures";
     public const string LoggerCategory = "Silo.Security";
     public const int MaxAddressesPerInterval = 10_000;
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     private readonly Lock _lock = new();
-    private readonly Counter<long> _failures;
+    private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private Dictionary<(string Kind, string Address), int> _counts = [];
     private int _uncounted;
 
-    public SecurityLog(TimeProvider time, IMeterFactory meters, ILoggerFactory loggers)
+    public SecurityLog(TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(time);
-        ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(loggers);
-        _failures = meters.Create(MeterName).CreateCounter<long>(FailuresInstrument, "{failure}", "Failed authentications (admin token or API key)");
+        _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _logger = loggers.CreateLogger(LoggerCategory);
         _timer = time.CreateTimer(static state => ((SecurityLog)state!).Flush(), this, Interval, Interval);
     }
@@ -45,7 +42,7 @@ public sealed partial class SecurityLog : IDisposable
 
     private void Record(string kind, IPAddress? address, string method, PathString path)
     {
-        _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        _metrics.AuthenticationFailed(kind);
         var from = address?.ToString() ?? "unknown";
         bool first;
         lock (_lock)

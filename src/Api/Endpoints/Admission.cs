@@ -1,6 +1,7 @@
 using Silo.Api.Auth;
 using Silo.Api.Cors;
 using Silo.Api.Errors;
+using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 
@@ -10,7 +11,7 @@ namespace Silo.Api.Endpoints;
 /// Authenticates a data-plane request and asks the key's grain to admit it. A failed authentication spends the
 /// client address's budget (<see cref="FailedAuthenticationLimiter"/>) and goes to the <see cref="SecurityLog"/>.
 /// </summary>
-internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter failures, SecurityLog securityLog, TimeProvider time)
+internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter failures, SecurityLog securityLog, GatewayMetrics metrics, TimeProvider time)
 {
     /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
     public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
@@ -19,7 +20,16 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         AdmitAsync(request, ReadCredentials(request), cost, service);
 
     /// <summary>True when the request's address has spent its failed-authentication budget: refuse it before anything else.</summary>
-    public bool IsBlocked(HttpRequest request) => failures.IsBlocked(request.HttpContext.Connection.RemoteIpAddress);
+    public bool IsBlocked(HttpRequest request)
+    {
+        if (!failures.IsBlocked(request.HttpContext.Connection.RemoteIpAddress))
+        {
+            return false;
+        }
+
+        metrics.AuthenticationBlocked("api-key");
+        return true;
+    }
 
     /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>).</summary>
     public async Task<AdmissionResult> AdmitAsync(HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
@@ -27,12 +37,19 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (failures.IsBlocked(address))
         {
+            metrics.AuthenticationBlocked("api-key");
             return TooManyFailures;
         }
 
+        var started = time.GetTimestamp();
         var result = credentials is var (keyId, secret)
             ? await AskKeyAsync(request.HttpContext, keys.Get(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
             : AdmissionResult.Invalid;
+        if (cost > 0 || !result.IsAllowed)
+        {
+            // A cost-0 call that passes only authenticated (the route was looked up next); it admitted nothing.
+            metrics.Admission(result, result.TenantId, time.GetElapsedTime(started));
+        }
         if (result.Status == AdmissionStatus.InvalidKey)
         {
             failures.RecordFailure(address);

@@ -2,6 +2,7 @@ using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.LoadBalancing;
 using Silo.Api.Routing;
+using Silo.Api.Telemetry;
 using Silo.Api.Validation;
 using Silo.Grains.Admission;
 using Silo.Grains.LoadBalancing;
@@ -28,6 +29,7 @@ internal static class ProxyEndpoints
         RoutingTable routes,
         OutcomeReporter outcomes,
         HttpForwarder forwarder,
+        GatewayMetrics metrics,
         TimeProvider time)
     {
         // Reserved segments belong to the gateway and malformed ids can never be services: answer
@@ -83,7 +85,7 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var success = await ForwardAsync(context, forwarder, outcomes, route, endpoint, service, admitted, probe);
+        var success = await ForwardAsync(context, forwarder, outcomes, metrics, route, endpoint, service, admitted, probe);
         if (probe)
         {
             await ReleaseProbeAsync(context, grains, routes, service, probe, success);
@@ -126,14 +128,14 @@ internal static class ProxyEndpoints
     /// returned instead (null: the client left, which says nothing about the downstream).
     /// </summary>
     private static async Task<bool?> ForwardAsync(
-        HttpContext context, HttpForwarder forwarder, OutcomeReporter outcomes, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe)
+        HttpContext context, HttpForwarder forwarder, OutcomeReporter outcomes, GatewayMetrics metrics, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe)
     {
         var used = new EndpointLoad?[ForwardRequest.DefaultMaxAttempts];
         bool? probeOutcome = null;
         ForwardOutcome outcome;
         try
         {
-            outcome = await forwarder.ForwardAsync(context, Plan(context, outcomes, route, first, service, admission, probe, used, ok => probeOutcome = ok));
+            outcome = await forwarder.ForwardAsync(context, Plan(context, outcomes, metrics, route, first, service, admission, probe, used, ok => probeOutcome = ok));
         }
         finally
         {
@@ -155,13 +157,14 @@ internal static class ProxyEndpoints
 
     /// <summary>The forward of one request: targets for each attempt, and where each attempt's outcome goes.</summary>
     private static ForwardRequest Plan(
-        HttpContext context, OutcomeReporter outcomes, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe, EndpointLoad?[] used, Action<bool> onProbe) =>
+        HttpContext context, OutcomeReporter outcomes, GatewayMetrics metrics, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe, EndpointLoad?[] used, Action<bool> onProbe) =>
         new()
         {
             Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
             MaxAttempts = probe ? 1 : ForwardRequest.DefaultMaxAttempts,
             Budget = probe ? null : route.Budget,
             IdempotencyScope = admission.TenantId,
+            Service = service,
             Target = attempt =>
             {
                 var endpoint = attempt == 0 ? first : route.PickOther(used[attempt - 1]!);
@@ -176,6 +179,12 @@ internal static class ProxyEndpoints
             },
             AttemptCompleted = attempt =>
             {
+                metrics.ForwardAttempt(service, attempt.Result switch
+                {
+                    AttemptResult.Success => "success",
+                    AttemptResult.ClientAborted => "client-aborted",
+                    _ => "failure",
+                });
                 if (attempt.Result == AttemptResult.ClientAborted || used[attempt.Attempt] is not { } endpoint)
                 {
                     return;

@@ -33,4 +33,7 @@ public sealed class ForwardRequest
     /// turns it off and the header is simply passed on.
     /// </summary>
     public string? IdempotencyScope { get; init; }
+
+    /// <summary>The service forwarded to, the label of the forward metrics (retries, budget refusals); null counts nothing.</summary>
+    public string? Service { get; init; }
 }

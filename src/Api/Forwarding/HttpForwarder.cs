@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Silo.Api.Errors;
+using Silo.Api.Telemetry;
 using Silo.Grains.Idempotency;
 
 namespace Silo.Api.Forwarding;
@@ -25,15 +26,18 @@ public sealed partial class HttpForwarder : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<double> _jitter;
     private readonly int _maxRecordBytes;
+    private readonly GatewayMetrics? _metrics;
 
-    public HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, IOptions<IdempotencyOptions> idempotency)
-        : this(logger, grains, timeProvider, Random.Shared.NextDouble, idempotency.Value.MaxRecordBytes)
+    public HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, IOptions<IdempotencyOptions> idempotency, GatewayMetrics metrics)
+        : this(logger, grains, timeProvider, Random.Shared.NextDouble, idempotency.Value.MaxRecordBytes, metrics)
     {
         // The one place randomness is chosen for production; tests pass their own source.
     }
 
-    internal HttpForwarder(ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, Func<double> jitter, int maxRecordBytes = 1024 * 1024)
+    internal HttpForwarder(
+        ILogger<HttpForwarder> logger, IGrainFactory grains, TimeProvider timeProvider, Func<double> jitter, int maxRecordBytes = 1024 * 1024, GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _logger = logger;
         _grains = grains;
         _time = timeProvider;
@@ -105,6 +109,7 @@ public sealed partial class HttpForwarder : IDisposable
                     Report(request, attempt, target, AttemptResult.Failure, exchange);
                     exchange.Dispose();
                     LogRetrying(_logger, target.Authority, exchange.StatusCode ?? 0, attempt + 1);
+                    CountRetry(request, made: true);
                     try
                     {
                         await Task.Delay(Backoff(attempt), _time, context.RequestAborted).ConfigureAwait(false);
@@ -122,6 +127,7 @@ public sealed partial class HttpForwarder : IDisposable
                 if (next is not null)
                 {
                     LogRetryBudgetExhausted(_logger, target.Authority);
+                    CountRetry(request, made: false);
                 }
             }
 
@@ -133,6 +139,23 @@ public sealed partial class HttpForwarder : IDisposable
             }
 
             return await StreamResponseAsync(context, request, attempt, target, exchange, capture).ConfigureAwait(false);
+        }
+    }
+
+    private void CountRetry(ForwardRequest request, bool made)
+    {
+        if (_metrics is null || request.Service is not { } service)
+        {
+            return;
+        }
+
+        if (made)
+        {
+            _metrics.Retry(service);
+        }
+        else
+        {
+            _metrics.RetryBudgetExhausted(service);
         }
     }
 

@@ -7,8 +7,10 @@ using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Json;
 using Silo.Api.Routing;
+using Silo.Api.Telemetry;
 using Microsoft.Extensions.Options;
 using Silo.Grains.Hosting;
+using Silo.ServiceDefaults;
 
 namespace Silo.Api.Hosting;
 
@@ -55,6 +57,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
         builder.Services.AddKeyedSingleton(FailedAuthenticationLimiter.Admin, (sp, _) => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<AdminOptions>>().Value.FailedAuthenticationsPerMinute));
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         builder.Services.AddSingleton<SecurityLog>();
         builder.Services.AddSingleton<ApiKeyGrains>();
         builder.Services.AddSingleton<Admission>();
@@ -84,6 +88,7 @@ public static class GatewayHostingExtensions
         app.UseMiddleware<CorsMiddleware>();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
+        app.MapDefaultEndpoints();
         app.MapOpenApi();
         // Swagger UI is middleware that looks at every request's path; only /swagger requests need it.
         app.UseWhen(

@@ -3,6 +3,8 @@ using Silo.Api.Forwarding;
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
 using Silo.Api.LoadBalancing;
+using Silo.Api.Telemetry;
+using Silo.Grains.CircuitBreaking;
 
 namespace Silo.Api.Routing;
 
@@ -13,12 +15,32 @@ namespace Silo.Api.Routing;
 /// once. Only services the <see cref="ServiceCatalog"/> lists are looked up and kept, so made-up ids cost
 /// neither a grain activation nor an entry here. Endpoint in-flight counts and pickers survive refreshes.
 /// </summary>
-public sealed class RoutingTable(IGrainFactory grains, ServiceCatalog catalog, TimeProvider time)
+public sealed class RoutingTable
 {
+    private readonly IGrainFactory grains;
+    private readonly ServiceCatalog catalog;
+    private readonly GatewayMetrics metrics;
+    private readonly TimeProvider time;
+
+    public RoutingTable(IGrainFactory grains, ServiceCatalog catalog, GatewayMetrics metrics, TimeProvider time)
+    {
+        this.grains = grains;
+        this.catalog = catalog;
+        this.metrics = metrics;
+        this.time = time;
+        metrics.ObserveRoutes(() => _entries
+            .Select(e => (e.Key, e.Value.Route))
+            .Where(e => e.Route is not null)
+            .Select(e => (e.Key, e.Route!.Snapshot.Circuit is CircuitState.Open or CircuitState.Isolated, e.Route.AvailableEndpoints)));
+    }
+
     /// <summary>How old a snapshot may be before it is refreshed. The default value is 1 second.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // The circuit state last seen per routed service (only real services get entries, so this stays small).
+    private readonly ConcurrentDictionary<string, CircuitState> _circuits = new(StringComparer.Ordinal);
 
     /// <summary>The service's route if this front end holds it (no grain call), else null: see <see cref="GetAsync"/>.</summary>
     public ServiceRoute? TryGetCached(string serviceId)
@@ -52,7 +74,7 @@ public sealed class RoutingTable(IGrainFactory grains, ServiceCatalog catalog, T
         }
 
         var snapshot = await grains.GetGrain<IServiceGrain>(serviceId).GetSnapshotAsync().ConfigureAwait(false);
-        var fresh = new Entry(time.GetTimestamp(), new RetryBudget(time));
+        var fresh = new Entry(serviceId, time.GetTimestamp(), new RetryBudget(time), ObserveCircuit);
         fresh.Apply(snapshot, time);
         return _entries.GetOrAdd(serviceId, fresh).Route;
     }
@@ -101,7 +123,18 @@ public sealed class RoutingTable(IGrainFactory grains, ServiceCatalog catalog, T
         }
     }
 
-    private sealed class Entry(long fetchedAt, RetryBudget budget)
+    /// <summary>Counts a change of the service's circuit state as this front end sees it (across invalidations too).</summary>
+    private void ObserveCircuit(string service, CircuitState state)
+    {
+        var previous = _circuits.GetValueOrDefault(service, CircuitState.Closed);
+        _circuits[service] = state;
+        if (previous != state)
+        {
+            metrics.CircuitChanged(service, state.ToString().ToLowerInvariant());
+        }
+    }
+
+    private sealed class Entry(string service, long fetchedAt, RetryBudget budget, Action<string, CircuitState> observeCircuit)
     {
         private Dictionary<(string Url, int Weight), EndpointLoad> _loads = [];
         private ServiceRoute? _route;
@@ -130,6 +163,8 @@ public sealed class RoutingTable(IGrainFactory grains, ServiceCatalog catalog, T
                 Volatile.Write(ref _route, null);
                 return;
             }
+
+            observeCircuit(service, snapshot.Circuit);
 
             // Applied by one refresh at a time (or before the entry is shared), so no lock is needed here.
             if (_picker is null || _policy != snapshot.LoadBalancing)

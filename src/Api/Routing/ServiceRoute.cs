@@ -28,6 +28,9 @@ public sealed class ServiceRoute
 
     public RoutingSnapshot Snapshot { get; }
 
+    /// <summary>How many endpoints a request may be sent to now.</summary>
+    public int AvailableEndpoints => _endpoints.Length;
+
     public SnapshotStamp Stamp => new(Snapshot.Epoch, Snapshot.Version);
 
     /// <summary>The service's retry budget on this front end (kept across snapshots).</summary>

@@ -13,13 +13,14 @@ namespace Silo.Grains.Hosting;
 public static class GatewaySiloHosting
 {
     /// <summary>
-    /// Binds and validates the settings every gateway process shares (<c>Cluster</c>, <c>Grains</c>); a bad value
+    /// Binds and validates the settings every gateway process shares (<c>Cluster</c>, <c>Grains</c>, <c>Telemetry</c>); a bad value
     /// stops start-up with a message naming the key.
     /// </summary>
     public static IServiceCollection AddGatewaySettings(this IServiceCollection services)
     {
         services.AddOptions<GatewayClusterOptions>().BindConfiguration(GatewayClusterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GrainCallOptions>().BindConfiguration(GrainCallOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddOptions<ClusterOptions>().Configure<IOptions<GatewayClusterOptions>>((o, cluster) =>
         {
             // One name for both: it namespaces the membership table and every stored grain state.

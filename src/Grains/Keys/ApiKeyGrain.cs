@@ -125,9 +125,10 @@ public sealed class ApiKeyGrain(
         var keyDecision = _limits.TryAcquire(request.Cost);
         if (!keyDecision.Allowed)
         {
-            return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Set.Policies);
+            return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Set.Policies, AdmissionLevel.Key);
         }
 
+        var keyShadowLimited = _limits.ShadowLimited;
         var tenant = await Tenant().AcquireAsync(request.Cost);
         if (tenant.Status != AdmissionStatus.Allowed)
         {
@@ -140,7 +141,8 @@ public sealed class ApiKeyGrain(
             AdmissionStatus.Allowed,
             s.TenantId,
             LimitDecision.Tighter(keyDecision, tenant.Decision),
-            CombinedPolicies(tenant.Policies));
+            CombinedPolicies(tenant.Policies),
+            ShadowLimited: keyShadowLimited || tenant.ShadowLimited);
     }
 
     public async Task<RotationStatus> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod)

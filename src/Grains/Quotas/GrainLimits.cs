@@ -22,7 +22,7 @@ internal sealed class GrainLimits
         _metrics = metrics;
         _logger = logger;
         _scope = scope;
-        _checkpointer = new QuotaCheckpointer(usage, time, logger, deactivate);
+        _checkpointer = new QuotaCheckpointer(usage, time, logger, deactivate, metrics, scope);
         Set = new LimitSet([], time);
     }
 
@@ -39,7 +39,12 @@ internal sealed class GrainLimits
         Set = new LimitSet(definitions, _time);
         if (definitions.Any(d => d.Shadow))
         {
-            Set.ShadowRejected = new ShadowRejectionLog(_metrics, _time, _logger, _scope, owner, tenant).Report;
+            var log = new ShadowRejectionLog(_metrics, _time, _logger, _scope, owner, tenant);
+            Set.ShadowRejected = definition =>
+            {
+                ShadowLimited = true;
+                log.Report(definition);
+            };
         }
 
         if (fromStorage)
@@ -53,8 +58,12 @@ internal sealed class GrainLimits
     }
 
     /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
+    /// <summary>Whether a shadow limit would have rejected the last <see cref="TryAcquire"/>.</summary>
+    public bool ShadowLimited { get; private set; }
+
     public LimitDecision TryAcquire(long cost)
     {
+        ShadowLimited = false;
         var decision = Set.TryAcquire(cost, _time.GetTimestamp());
         if (decision.Allowed)
         {

@@ -9,7 +9,8 @@ namespace Silo.Grains.Quotas;
 /// changed (never per request) and on deactivation. Runs only inside the owning activation's turns.
 /// </summary>
 /// <remarks><paramref name="deactivate"/> ends the owning activation after a conflicting write.</remarks>
-internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger, Action deactivate)
+internal sealed partial class QuotaCheckpointer(
+    IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger, Action deactivate, LimitMetrics metrics, string scope)
 {
     private bool _dirty;
 
@@ -41,9 +42,11 @@ internal sealed partial class QuotaCheckpointer(IPersistentState<QuotaUsageState
         try
         {
             await state.WriteStateAsync();
+            metrics.CheckpointWritten(scope);
         }
         catch (InconsistentStateException)
         {
+            metrics.CheckpointConflict(scope);
             // Another activation of this grain wrote meanwhile (a moment of two activations during a membership
             // change or a graceful stop). Each counted from the base it read, so what the stored figure lacks is
             // exactly what this one added since its base: add that to what is stored, then let this stale

@@ -186,7 +186,7 @@ public sealed class TenantGrain(
 
         if (state.State.Status == TenantStatus.Suspended)
         {
-            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId));
+            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId, AdmissionLevel.Tenant));
         }
 
         var limits = _limits.Set;
@@ -197,11 +197,12 @@ public sealed class TenantGrain(
 
         if (cost > limits.MaxCost)
         {
-            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId));
+            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant));
         }
 
         var decision = _limits.TryAcquire(cost);
-        return Task.FromResult(new AdmissionResult(
-            decision.Allowed ? AdmissionStatus.Allowed : AdmissionStatus.Limited, tenantId, decision, limits.Policies));
+        return Task.FromResult(decision.Allowed
+            ? new AdmissionResult(AdmissionStatus.Allowed, tenantId, decision, limits.Policies, ShadowLimited: _limits.ShadowLimited)
+            : new AdmissionResult(AdmissionStatus.Limited, tenantId, decision, limits.Policies, AdmissionLevel.Tenant));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Silo.Api.Auth;
+using Silo.Api.Telemetry;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -220,7 +221,7 @@ public sealed class EdgeTrustTests(EdgeGatewayFactory gateway, Downstream downst
     public async Task AdminAuthFailures_GoToTheSecurityLog_NotTheTenantsAudit_AndGuessingTheTokenGets429()
     {
         var tenant = await gateway.CreateTenantAsync();
-        using var failures = new MetricCollector<long>(gateway.Services.GetRequiredService<IMeterFactory>(), SecurityLog.MeterName, SecurityLog.FailuresInstrument);
+        using var failures = new MetricCollector<long>(gateway.Services.GetRequiredService<IMeterFactory>(), GatewayMetrics.MeterName, "silo.gateway.authentication.failures");
         var logs = gateway.Services.GetFakeLogCollector();
         using var guesser = new HttpClient { BaseAddress = gateway.ClientOptions.BaseAddress };
         for (var i = 0; i < 3; i++)

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Silo.ServiceDefaults;
+
+/// <summary>
+/// The set-up every Silo process shares (the shape of .NET Aspire's ServiceDefaults): OpenTelemetry metrics
+/// exported as Prometheus text at <c>/metrics</c> and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set,
+/// traces over OTLP when it is set, and logs written by Serilog — compact JSON on stdout, plain text in
+/// Development (<c>Telemetry:LogFormat</c> = <c>json</c> | <c>text</c> overrides). Log levels stay
+/// <c>Logging:LogLevel:…</c>, read again when the settings file changes, so they can be raised or lowered
+/// without a restart.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Meters exported besides ASP.NET Core's, Kestrel's, HttpClient's and the runtime's.</summary>
+    public static readonly IReadOnlyList<string> Meters = ["Microsoft.Orleans", "Silo.Gateway", "Silo.Grains.Limits"];
+
+    /// <summary>Activity sources traced besides ASP.NET Core's and HttpClient's.</summary>
+    public static readonly IReadOnlyList<string> ActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddLogging(builder);
+        AddTelemetry(builder, serviceName);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+
+    /// <summary>Whether traces are exported: only with an OTLP endpoint, so an unobserved process creates no spans.</summary>
+    public static bool ExportsTraces(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    private static void AddLogging(IHostApplicationBuilder builder)
+    {
+        var format = builder.Configuration["Telemetry:LogFormat"] ?? (builder.Environment.IsDevelopment() ? "text" : "json");
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Verbose() // the levels are Logging:LogLevel's, applied before an event reaches Serilog
+            .Enrich.FromLogContext();
+        configuration = string.Equals(format, "text", StringComparison.OrdinalIgnoreCase)
+            ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            : configuration.WriteTo.Console(new RenderedCompactJsonFormatter());
+        builder.Logging.ClearProviders();
+
+        // Registered as a plain provider: Serilog's AddSerilog would add a Trace-level rule of its own that
+        // overrides Logging:LogLevel.
+        builder.Services.AddSingleton<ILoggerProvider>(new Serilog.Extensions.Logging.SerilogLoggerProvider(configuration.CreateLogger(), dispose: true));
+    }
+
+    private static void AddTelemetry(IHostApplicationBuilder builder, string serviceName)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter([.. Meters])
+                .AddPrometheusExporter());
+        if (ExportsTraces(builder.Configuration))
+        {
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperations(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddSource([.. ActivitySources]))
+                .UseOtlpExporter();
+        }
+    }
+
+    private static bool IsOperations(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+}
