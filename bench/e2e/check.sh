@@ -4,6 +4,7 @@
 #   baseline    a small app answering the same route with System.Threading.RateLimiting's
 #               PartitionedRateLimiter in-process (not distributed)
 #   embedded    Silo's embedded default: front end + one co-hosted silo in one process
+#   embedded-quiet  the same with Telemetry:Enabled=false (no metrics collected): what telemetry costs
 #   client-1    redis-server, 1 silo process, 1 front end as an Orleans client (one extra hop per call)
 #   client-3    redis-server, 3 silo processes, 1 client front end
 #   cohosted-3  redis-server, 2 silo processes, 1 front end that co-hosts the third silo (Cluster:CoHostSilo)
@@ -59,6 +60,7 @@ start_topology() {
   gateway="http://127.0.0.1:$port"
   case $1 in
     embedded) ;;
+    embedded-quiet) ;;
     orleans-floor)
       dotnet bench/OrleansFloor/bin/Release/net10.0/OrleansFloor.dll --urls="$gateway" --SiloPort="$(free_port)" >"$work/floor.log" 2>&1 &
       pids+=($!)
@@ -86,6 +88,8 @@ start_topology() {
     done
     first=$((first + 1)) # Redis is stopped on its own, last
     start_gateway "$port" --Cluster:Redis="127.0.0.1:$redis_port" "${cohost[@]}"
+  elif [[ $1 == embedded-quiet ]]; then
+    start_gateway "$port" --Telemetry:Enabled=false
   else
     start_gateway "$port"
   fi
@@ -139,4 +143,9 @@ for topology in $TOPOLOGIES; do
 done
 echo "targets (ratio to the baseline): embedded >= 0.8, client-1 >= 0.5, client-3 >= 0.4"
 echo "orleans-floor is one bare grain call per request in one process: embedded cannot exceed it"
+if [[ " $TOPOLOGIES " == *" embedded "* && " $TOPOLOGIES " == *" embedded-quiet "* ]]; then
+  # Each against the baseline rounds run beside it, then the two ratios compared.
+  echo "telemetry cost: embedded ratio / embedded-quiet ratio = $(awk -v a="$(field embedded 2)" -v ab="$(field baseline-embedded 2)" \
+    -v q="$(field embedded-quiet 2)" -v qb="$(field baseline-embedded-quiet 2)" 'BEGIN { printf "%.2f", (a / ab) / (q / qb) }') (target >= 0.9)"
+fi
 cat "$work/survival.txt"

@@ -37,11 +37,15 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/metrics</c> (Prometheus text format).</summary>
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format) unless telemetry is off.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPrometheusScrapingEndpoint();
+        if (app.Configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        {
+            app.MapPrometheusScrapingEndpoint();
+        }
+
         return app;
     }
 
@@ -67,6 +71,12 @@ public static class ServiceDefaultsExtensions
 
     private static void AddTelemetry(IHostApplicationBuilder builder, string serviceName)
     {
+        // Telemetry:Enabled=false leaves every instrument unobserved (for measuring what telemetry costs).
+        if (!builder.Configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        {
+            return;
+        }
+
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
