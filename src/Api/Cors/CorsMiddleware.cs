@@ -13,9 +13,6 @@ namespace Silo.Api.Cors;
 /// </summary>
 internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable table)
 {
-    /// <summary>Set in <see cref="HttpContext.Items"/> by admission once the key's tenant is known.</summary>
-    public const string TenantKey = "silo.tenant";
-
     private const string ExposedHeaders = "RateLimit, RateLimit-Policy, Retry-After";
     private const int MaxAgeSeconds = 600;
 
@@ -108,7 +105,7 @@ internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable tab
             headers.Append("Vary", "Origin");
             // A downstream's own CORS headers are gone already (RemoveDownstreamCors): the gateway decides who
             // may read through it.
-            if (context.Items[TenantKey] is string tenant && await table.TenantAllowsAsync(tenant, normalized))
+            if (Hosting.GatewayRequest.Of(context)?.TenantId is { } tenant && await table.TenantAllowsAsync(tenant, normalized))
             {
                 headers.AccessControlAllowOrigin = origin;
                 headers.AccessControlExposeHeaders = ExposedHeaders;

@@ -1,5 +1,5 @@
 using Silo.Api.Auth;
-using Silo.Api.Cors;
+using Silo.Api.Hosting;
 using Silo.Api.Errors;
 using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
@@ -55,9 +55,10 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
             failures.RecordFailure(address);
             securityLog.ApiKeyFailed(address, request.Method, request.Path);
         }
-        else if (result.TenantId is { } tenant)
+        else if (result.TenantId is { } tenant && GatewayRequest.Of(request.HttpContext) is { } gatewayRequest)
         {
-            request.HttpContext.Items[CorsMiddleware.TenantKey] = tenant;
+            gatewayRequest.TenantId = tenant;
+            gatewayRequest.KeyId = credentials?.KeyId;
         }
 
         return result;

@@ -202,7 +202,11 @@ internal static class ProxyEndpoints
             },
             OnResponse = response =>
             {
-                context.Items[Hosting.SecurityHeadersMiddleware.ProxiedKey] = true;
+                if (Hosting.GatewayRequest.Of(context) is { } gatewayRequest)
+                {
+                    gatewayRequest.Proxied = true;
+                }
+
                 Cors.CorsMiddleware.RemoveDownstreamCors(response.Headers);
                 RateLimitHeaders.Apply(response, admission);
             },

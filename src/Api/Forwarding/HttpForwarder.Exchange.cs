@@ -149,7 +149,9 @@ public sealed partial class HttpForwarder
         var connectionTokens = string.Join(',', response.Headers.Connection);
         foreach (var header in response.Headers)
         {
-            if (!HopByHopHeaders.Contains(header.Key) && !IsListedIn(connectionTokens, header.Key))
+            // The response keeps the gateway's own X-Request-Id (the downstream got it as a request header).
+            if (!HopByHopHeaders.Contains(header.Key) && !IsListedIn(connectionTokens, header.Key) &&
+                !string.Equals(header.Key, Hosting.RequestContextMiddleware.HeaderName, StringComparison.OrdinalIgnoreCase))
             {
                 Copy(header.Key, header.Value.ToArray());
             }

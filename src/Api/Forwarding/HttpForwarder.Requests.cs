@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Silo.Api.Auth;
 using Silo.Api.Edge;
+using Silo.Api.Hosting;
 
 namespace Silo.Api.Forwarding;
 
@@ -32,6 +33,7 @@ public sealed partial class HttpForwarder
                 (dropAuthorization && string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)) ||
                 name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) ||
                 (chain is null && ClientAddressHeaders.Contains(name)) ||
+                string.Equals(name, RequestContextMiddleware.HeaderName, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(name, TraceParent.HeaderName, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(name, TraceParent.StateHeaderName, StringComparison.OrdinalIgnoreCase) ||
                 (connectionTokens.Length > 0 && IsListedIn(connectionTokens, name)))
@@ -59,6 +61,11 @@ public sealed partial class HttpForwarder
 
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", chain?.Proto ?? incoming.Scheme);
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", chain?.Host ?? incoming.Host.Value);
+
+        if (GatewayRequest.Of(context) is { } gatewayRequest)
+        {
+            request.Headers.TryAddWithoutValidation(RequestContextMiddleware.HeaderName, gatewayRequest.RequestId);
+        }
 
         AddTraceContext(incoming, request);
         return request;

@@ -47,7 +47,13 @@ public static class GatewayHostingExtensions
         }
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (GatewayRequest.Of(context.HttpContext) is { } request)
+            {
+                context.ProblemDetails.Extensions["requestId"] = request.RequestId;
+            }
+        });
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Silo gateway";
@@ -55,11 +61,7 @@ public static class GatewayHostingExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-        builder.Services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
-        builder.Services.AddKeyedSingleton(FailedAuthenticationLimiter.Admin, (sp, _) => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<AdminOptions>>().Value.FailedAuthenticationsPerMinute));
-        builder.Services.AddSingleton<GatewayMetrics>();
-        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
-        builder.Services.AddSingleton<SecurityLog>();
+        builder.Services.AddAuthenticationDefenses();
         builder.Services.AddSingleton<ApiKeyGrains>();
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<ServiceCatalog>();
@@ -82,6 +84,7 @@ public static class GatewayHostingExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestContextMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<EdgeMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -110,6 +113,16 @@ public static class GatewayHostingExtensions
         // The proxy route takes every /{segment}/...; what is left (the root) gets a problem body too.
         app.MapFallback(() => Problem.For(GatewayError.RouteNotFound));
         return app;
+    }
+
+    /// <summary>Failed-authentication budgets (data plane and admin API), the security log, and the gateway's metrics.</summary>
+    private static void AddAuthenticationDefenses(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));
+        services.AddKeyedSingleton(FailedAuthenticationLimiter.Admin, (sp, _) => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<AdminOptions>>().Value.FailedAuthenticationsPerMinute));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
+        services.AddSingleton<SecurityLog>();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

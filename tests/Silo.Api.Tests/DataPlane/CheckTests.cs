@@ -125,7 +125,7 @@ public sealed class CheckTests(GatewayFactory gateway) : IClassFixture<GatewayFa
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/check");
             configure(request);
             var problem = await Expect.ProblemAsync(await client.SendAsync(request), 401, "invalid-api-key");
-            bodies.Add(string.Join(',', problem.EnumerateObject().Where(p => p.Name != "traceId").Select(p => p.ToString())));
+            bodies.Add(string.Join(',', problem.EnumerateObject().Where(p => p.Name is not "traceId" and not "requestId").Select(p => p.ToString())));
         }
 
         Assert.Single(bodies);

@@ -18,10 +18,21 @@ public sealed class MetricsGatewayFactory : KestrelGatewayFactory
 }
 
 /// <summary>
+/// Runs alone: OpenTelemetry listens to meters by name across the whole process, so a gateway started by
+/// another test class at the same time would add its counts to this one's scrape.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics";
+}
+
+/// <summary>
 /// <c>/metrics</c> after real traffic: every gateway instrument with the counts the traffic implies, the
 /// platform's and Orleans' instruments beside them, no key id or tenant id in any label, and output that
 /// Prometheus' own parser (promtool) reads.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests(MetricsGatewayFactory gateway, Downstream downstream) : IClassFixture<MetricsGatewayFactory>, IClassFixture<Downstream>
 {
     [Fact]

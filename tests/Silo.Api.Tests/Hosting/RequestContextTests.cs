@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Silo.Api.Tests.Infrastructure;
+
+namespace Silo.Api.Tests.Hosting;
+
+/// <summary>The front end on real Kestrel with its logs collected (request log lines on).</summary>
+public sealed class LoggedGatewayFactory : KestrelGatewayFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Silo.Requests", "Information");
+        builder.ConfigureLogging(logging => logging.AddFakeLogging());
+    }
+}
+
+/// <summary>X-Request-Id on every response, downstream, in problem bodies and logs; one log line per request, without secrets.</summary>
+public sealed class RequestContextTests(LoggedGatewayFactory gateway, Downstream downstream) : IClassFixture<LoggedGatewayFactory>, IClassFixture<Downstream>
+{
+    [Fact]
+    public async Task ARequestId_IsGeneratedOrKept_AndReachesTheDownstreamAndTheProblemBody()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl + "/echo");
+        using var client = gateway.CreateKeyClient(key);
+
+        // None given: one is made, answered and forwarded.
+        var made = await client.GetAsync($"/{service}/x");
+        var madeId = made.Headers.GetValues("X-Request-Id").Single();
+        Assert.Matches("^[0-9a-f]{32}$", madeId);
+        Assert.Equal(madeId, (await Expect.JsonAsync(made, 200)).GetProperty("headers").GetProperty("x-request-id").GetString());
+
+        // A valid one is kept; an unsafe one is replaced.
+        foreach (var (given, kept) in new[] { ("order-42.retry:1", true), ("has space", false), (new string('a', 129), false), ("semi;colon", false) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}/x");
+            request.Headers.TryAddWithoutValidation("X-Request-Id", given);
+            var response = await client.SendAsync(request);
+            var answered = response.Headers.GetValues("X-Request-Id").Single();
+            var forwarded = (await Expect.JsonAsync(response, 200)).GetProperty("headers").GetProperty("x-request-id").GetString();
+            Assert.Equal(answered, forwarded);
+            Assert.Equal(kept, answered == given);
+        }
+
+        // Problem bodies carry it too.
+        using var stranger = gateway.CreateKeyClient(Silo.Api.Auth.ApiKeyFormat.Generate().Key);
+        var refused = await stranger.PostAsync("/v1/check", null);
+        var problem = await Expect.ProblemAsync(refused, 401, "invalid-api-key");
+        Assert.Equal(refused.Headers.GetValues("X-Request-Id").Single(), problem.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task EachRequest_IsOneLogLine_WithRouteStatusTenantAndKeyId_AndNoSecretIsEverLogged()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var service = await gateway.CreateServiceAsync(downstream.BaseUrl + "/echo");
+        using var client = gateway.CreateKeyClient(key);
+        var response = await client.GetAsync($"/{service}/x?token=abc");
+        await Expect.StatusAsync(response, 200);
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+
+        // More traffic with credentials in every place they can be: bearer keys, a wrong admin token.
+        using var bearer = new HttpClient { BaseAddress = gateway.ClientOptions.BaseAddress };
+        bearer.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        await Expect.StatusAsync(await bearer.PostAsync("/v1/check", null), 200);
+        using var guesser = new HttpClient { BaseAddress = gateway.ClientOptions.BaseAddress };
+        guesser.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer wrong-admin-token-000");
+        await Expect.ProblemAsync(await guesser.GetAsync($"/admin/tenants/{tenant}"), 401, "admin-unauthorized");
+
+        var records = gateway.Services.GetFakeLogCollector().GetSnapshot();
+        var line = Assert.Single(records, r => r.Category == "Silo.Requests" && Has(r, "RequestId", requestId));
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Contains("GET /{service}/{**path} answered 200", line.Message, StringComparison.Ordinal);
+        Assert.True(Has(line, "TenantId", tenant), "the tenant");
+        Assert.True(Has(line, "KeyId", key[3..15]), "the key id");
+
+        foreach (var secret in new[] { key, key[16..], GatewayFactory.AdminToken, "wrong-admin-token-000" })
+        {
+            Assert.DoesNotContain(records, r => r.Message.Contains(secret, StringComparison.Ordinal) || (r.StructuredState?.Any(p => p.Value?.Contains(secret, StringComparison.Ordinal) == true) ?? false));
+        }
+    }
+
+    private static bool Has(FakeLogRecord record, string name, string value) =>
+        (record.StructuredState?.Any(p => p.Key == name && p.Value == value) ?? false) ||
+        record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().Any(s => s.Any(p => p.Key == name && Equals(p.Value, value)));
+}
