@@ -15,7 +15,7 @@ namespace Silo.ServiceDefaults;
 /// <summary>
 /// The set-up every Silo process shares (the shape of .NET Aspire's ServiceDefaults): OpenTelemetry metrics
 /// exported as Prometheus text at <c>/metrics</c> and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set,
-/// traces over OTLP when it is set, and logs written by Serilog — compact JSON on stdout, plain text in
+/// traces (see <see cref="Traces"/>) over OTLP when it is set, and logs written by Serilog — compact JSON on stdout, plain text in
 /// Development (<c>Telemetry:LogFormat</c> = <c>json</c> | <c>text</c> overrides). Log levels stay
 /// <c>Logging:LogLevel:…</c>, read again when the settings file changes, so they can be raised or lowered
 /// without a restart.
@@ -49,9 +49,13 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>Whether traces are exported: only with an OTLP endpoint, so an unobserved process creates no spans.</summary>
-    public static bool ExportsTraces(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    /// <summary>
+    /// Whether spans are made: with an OTLP endpoint to send them to, or with <c>Telemetry:Tracing=true</c> (an
+    /// exporter of the host's own). Otherwise no span is created, so an unobserved process pays nothing for them.
+    /// </summary>
+    public static bool Traces(IConfiguration configuration) =>
+        configuration is not null &&
+        (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || configuration.GetValue("Telemetry:Tracing", defaultValue: false));
 
     private static void AddLogging(IHostApplicationBuilder builder)
     {
@@ -85,14 +89,17 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter([.. Meters])
                 .AddPrometheusExporter());
-        if (ExportsTraces(builder.Configuration))
+        if (Traces(builder.Configuration))
         {
-            telemetry
-                .WithTracing(tracing => tracing
-                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperations(context.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddSource([.. ActivitySources]))
-                .UseOtlpExporter();
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperations(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource([.. ActivitySources]));
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
         }
     }
 

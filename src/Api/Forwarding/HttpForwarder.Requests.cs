@@ -72,11 +72,17 @@ public sealed partial class HttpForwarder
     }
 
     /// <summary>
-    /// The gateway is a hop: same trace, its own parent id. tracestate belongs to the trace, so it goes along
+    /// Without spans, the gateway is still a hop: same trace, its own parent id. tracestate belongs to the trace, so it goes along
     /// only when the trace is continued (W3C Trace Context §3.3).
     /// </summary>
     private static void AddTraceContext(HttpRequest incoming, HttpRequestMessage request)
     {
+        if (System.Diagnostics.Activity.Current is not null)
+        {
+            // Spans are on: the handler's client span carries the trace (see the invoker's propagator).
+            return;
+        }
+
         var traceparent = TraceParent.ForHop(incoming.Headers[TraceParent.HeaderName], out var continued);
         request.Headers.TryAddWithoutValidation(TraceParent.HeaderName, traceparent);
         if (continued && incoming.Headers[TraceParent.StateHeaderName] is { Count: > 0 } state)

@@ -54,9 +54,9 @@ public sealed partial class HttpForwarder : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             EnableMultipleHttp2Connections = true,
 
-            // The forwarder writes traceparent itself (one hop, one new parent id); the handler must not add
-            // or reshape trace headers behind its back.
-            ActivityHeadersPropagator = null,
+            // With spans on, the handler writes traceparent from its client span (a child of the request's
+            // server span); with them off there is no span and the forwarder writes its own hop (AddTraceContext).
+            ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator(),
         });
     }
 

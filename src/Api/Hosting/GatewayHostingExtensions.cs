@@ -32,20 +32,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton(sp => AdminToken.FromConfiguration(sp.GetRequiredService<IOptions<AdminOptions>>().Value.Token));
         builder.Services.TryAddSingletonTimeProvider();
-        var cluster = GatewayClusterOptions.From(configuration);
-        if (!cluster.IsCluster || cluster.CoHostSilo)
-        {
-            // A silo in this process: the embedded default (in-memory storage), or a member of the Redis cluster.
-            builder.UseOrleans(silo => silo.AddGatewaySilo(configuration));
-            builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
-        }
-        else
-        {
-            // A client of the silos registered in Redis; no grains live here.
-            builder.UseOrleansClient(client => client.AddGatewayClient(cluster));
-            builder.Services.AddSingleton<IClusterReadiness>(sp => sp.GetRequiredService<GatewayConnections>());
-        }
-
+        builder.AddOrleansRole(configuration);
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -113,6 +100,34 @@ public static class GatewayHostingExtensions
         // The proxy route takes every /{segment}/...; what is left (the root) gets a problem body too.
         app.MapFallback(() => Problem.For(GatewayError.RouteNotFound));
         return app;
+    }
+
+    /// <summary>
+    /// A silo in this process (the embedded default with in-memory storage, or a member of the Redis cluster
+    /// with <c>Cluster:CoHostSilo</c>), or an Orleans client of the silos registered in Redis.
+    /// </summary>
+    private static void AddOrleansRole(this WebApplicationBuilder builder, IConfiguration configuration)
+    {
+        var cluster = GatewayClusterOptions.From(configuration);
+        if (!cluster.IsCluster || cluster.CoHostSilo)
+        {
+            // A silo in this process: the embedded default (in-memory storage), or a member of the Redis cluster.
+            builder.UseOrleans(silo => silo.AddGatewaySilo(configuration));
+            builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
+        }
+        else
+        {
+            // A client of the silos registered in Redis; no grains live here.
+            builder.UseOrleansClient(client =>
+            {
+                client.AddGatewayClient(cluster);
+                if (TelemetryOptions.TracesIn(configuration))
+                {
+                    client.AddActivityPropagation();
+                }
+            });
+            builder.Services.AddSingleton<IClusterReadiness>(sp => sp.GetRequiredService<GatewayConnections>());
+        }
     }
 
     /// <summary>Failed-authentication budgets (data plane and admin API), the security log, and the gateway's metrics.</summary>

@@ -42,6 +42,11 @@ public static class GatewaySiloHosting
         var cluster = GatewayClusterOptions.From(configuration);
         var services = silo.Services;
         silo.AddGatewayGrains();
+        if (TelemetryOptions.TracesIn(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
+
         services.AddGatewaySettings();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloJoinLogger>();
         services.AddHostedService<ShutdownDeadline>();
@@ -62,7 +67,15 @@ public static class GatewaySiloHosting
             return silo;
         }
 
-        var redis = new SharedRedisConnection(cluster.Redis!);
+        AddRedisCluster(silo, cluster.Redis!);
+        return silo;
+    }
+
+    /// <summary>Redis membership and grain storage over one shared connection, at the endpoint the <c>Silo</c> section names.</summary>
+    private static void AddRedisCluster(ISiloBuilder silo, string redisConfiguration)
+    {
+        var services = silo.Services;
+        var redis = new SharedRedisConnection(redisConfiguration);
         services.AddSingleton(redis);
         silo.UseRedisClustering(o =>
         {
@@ -94,7 +107,6 @@ public static class GatewaySiloHosting
             o.SiloListeningEndpoint = new IPEndPoint(listen, port);
             o.GatewayListeningEndpoint = new IPEndPoint(listen, s.EffectiveGatewayPort);
         });
-        return silo;
     }
 
     private static int FreeLoopbackPort()
