@@ -73,7 +73,7 @@ start_topology() {
     *) echo "unknown topology $1" >&2; exit 2 ;;
   esac
   first=${#pids[@]}
-  if [[ $1 != embedded ]]; then
+  if [[ $1 != embedded* ]]; then
     local redis_port
     redis_port=$(free_port)
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis-$1.log" 2>&1 &
