@@ -27,6 +27,12 @@ for project in tests/*.Tests/*.Tests.csproj; do
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee -a "$log" || status=1
 done
 
+# Prometheus alerting rules: valid, and their unit tests (deploy/prometheus/alerts.test.yml) pass.
+if ! (promtool check rules deploy/prometheus/alerts.yml && promtool test rules deploy/prometheus/alerts.test.yml); then
+  echo "scripts/test.sh: the alerting rules failed promtool" >&2
+  status=1
+fi
+
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

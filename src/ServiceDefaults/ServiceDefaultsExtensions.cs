@@ -34,13 +34,15 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddLogging(builder);
         AddTelemetry(builder, serviceName);
+        builder.Services.AddHealthChecks().AddCheck<ShutdownCheck>("shutdown", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
-    /// <summary>Maps <c>/metrics</c> (Prometheus text format) unless telemetry is off.</summary>
+    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c> (<see cref="HealthEndpoints"/>) and <c>/metrics</c> (Prometheus text format) unless telemetry is off.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        HealthEndpoints.Map(app);
         if (app.Configuration.GetValue("Telemetry:Enabled", defaultValue: true))
         {
             app.MapPrometheusScrapingEndpoint();

@@ -19,6 +19,7 @@ internal static class SiloHostExtensions
         }
 
         builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
+        builder.Services.AddHealthChecks().AddCheck<SiloActiveCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
         problem = string.Empty;
         return true;
     }
@@ -27,10 +28,6 @@ internal static class SiloHostExtensions
     public static void MapSiloHost(this WebApplication app)
     {
         app.MapDefaultEndpoints();
-        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
-        app.MapGet("/health/ready", (ISiloStatusOracle silo) => silo.CurrentStatus == SiloStatus.Active
-            ? Results.Json(new { status = "ready" })
-            : Results.Json(new { status = "not ready", silo = silo.CurrentStatus.ToString() }, statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/silo/status", async (IClusterMembershipService membership, ILocalSiloDetails self, IGrainFactory grains) =>
         {
             var snapshot = membership.CurrentSnapshot;

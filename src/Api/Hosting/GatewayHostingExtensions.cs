@@ -49,6 +49,7 @@ public static class GatewayHostingExtensions
         }));
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddAuthenticationDefenses();
+        ClusterReadinessCheck.Register(builder.Services);
         builder.Services.AddSingleton<ApiKeyGrains>();
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<ServiceCatalog>();
@@ -77,7 +78,6 @@ public static class GatewayHostingExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseRateLimiter();
-        app.MapHealthEndpoints();
         app.MapDefaultEndpoints();
         app.MapOpenApi();
         // Swagger UI is middleware that looks at every request's path; only /swagger requests need it.
