@@ -89,3 +89,30 @@ public sealed class RequestContextTests(LoggedGatewayFactory gateway, Downstream
         (record.StructuredState?.Any(p => p.Key == name && p.Value == value) ?? false) ||
         record.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().Any(s => s.Any(p => p.Key == name && Equals(p.Value, value)));
 }
+
+/// <summary>Log levels follow the configuration while the process runs: no restart to quieten a category.</summary>
+public sealed class LogLevelReloadTests(LoggedGatewayFactory gateway) : IClassFixture<LoggedGatewayFactory>
+{
+    [Fact]
+    public async Task ChangingALevelInConfiguration_AppliesWithoutARestart()
+    {
+        using var client = gateway.CreateClient();
+        var logs = gateway.Services.GetFakeLogCollector();
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)gateway.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        int RequestLines() => logs.GetSnapshot().Count(r => r.Category == "Silo.Requests");
+
+        await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
+        var before = RequestLines();
+        Assert.True(before > 0, "request lines are logged at Information");
+
+        configuration["Logging:LogLevel:Silo.Requests"] = "None";
+        configuration.Reload();
+        await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
+        Assert.Equal(before, RequestLines());
+
+        configuration["Logging:LogLevel:Silo.Requests"] = "Information";
+        configuration.Reload();
+        await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
+        Assert.Equal(before + 1, RequestLines());
+    }
+}
