@@ -19,6 +19,9 @@ internal sealed partial class ShutdownDeadline(
     /// <summary>How long past the host's shutdown timeout a stop may run before the process ends itself.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How the process is ended (tests record the call instead).</summary>
+    internal Action<string> Terminate { get; init; } = Environment.FailFast;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStopping.Register(Arm);
@@ -29,15 +32,17 @@ internal sealed partial class ShutdownDeadline(
 
     private void Arm()
     {
+        // Disarmed when the stop completes: a host stopped in time (or one of several in a process, as in tests)
+        // must not end the process later.
         var deadline = host.Value.ShutdownTimeout + Grace;
-        _ = Task.Delay(deadline, time).ContinueWith(
+        _ = Task.Delay(deadline, time, lifetime.ApplicationStopped).ContinueWith(
             _ =>
             {
                 LogStopOverran(logger, deadline.TotalSeconds);
-                Environment.FailFast($"The graceful stop did not finish within {deadline.TotalSeconds:F0} s; ending the process.");
+                Terminate($"The graceful stop did not finish within {deadline.TotalSeconds:F0} s; ending the process.");
             },
             CancellationToken.None,
-            TaskContinuationOptions.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
