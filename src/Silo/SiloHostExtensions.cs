@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Silo.Grains.Hosting;
 using Silo.ServiceDefaults;
 
@@ -18,7 +19,16 @@ internal static class SiloHostExtensions
             return false;
         }
 
-        builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddGatewaySilo(builder.Configuration);
+
+            // The dashboard's grains and counters, for the front ends that serve its pages (Dashboard:Enabled).
+            if (builder.Configuration.GetValue("Dashboard:Enabled", defaultValue: true))
+            {
+                silo.AddDashboard();
+            }
+        });
         builder.Services.AddHealthChecks().AddCheck<SiloActiveCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
         problem = string.Empty;
         return true;

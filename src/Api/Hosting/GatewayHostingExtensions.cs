@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Silo.Api.Auth;
 using Silo.Api.Cors;
 using Silo.Api.Demo;
@@ -50,6 +51,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddAuthenticationDefenses();
         ClusterReadinessCheck.Register(builder.Services);
+        builder.Services.AddAdminLogin();
         builder.Services.AddSingleton<ApiKeyGrains>();
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<ServiceCatalog>();
@@ -78,6 +80,15 @@ public static class GatewayHostingExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAdminLogin();
+
+        // The Orleans Dashboard shows grain keys and state: only with an admin session (AdminLogin).
+        if (DashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AdminLogin.Policy);
+        }
         app.MapDefaultEndpoints();
         app.MapOpenApi();
         // Swagger UI is middleware that looks at every request's path; only /swagger requests need it.
@@ -112,7 +123,14 @@ public static class GatewayHostingExtensions
         if (!cluster.IsCluster || cluster.CoHostSilo)
         {
             // A silo in this process: the embedded default (in-memory storage), or a member of the Redis cluster.
-            builder.UseOrleans(silo => silo.AddGatewaySilo(configuration));
+            builder.UseOrleans(silo =>
+            {
+                silo.AddGatewaySilo(configuration);
+                if (DashboardEnabled(configuration))
+                {
+                    silo.AddDashboard();
+                }
+            });
             builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
         }
         else
@@ -121,6 +139,11 @@ public static class GatewayHostingExtensions
             builder.UseOrleansClient(client =>
             {
                 client.AddGatewayClient(cluster);
+                if (DashboardEnabled(configuration))
+                {
+                    client.AddDashboard();
+                }
+
                 if (TelemetryOptions.TracesIn(configuration))
                 {
                     client.AddActivityPropagation();
@@ -139,6 +162,9 @@ public static class GatewayHostingExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddSingleton<SecurityLog>();
     }
+
+    /// <summary><c>Dashboard:Enabled</c> (default true): the Orleans Dashboard at <c>/dashboard</c>, its counters on the silo.</summary>
+    internal static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", defaultValue: true);
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

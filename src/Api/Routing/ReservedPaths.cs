@@ -5,7 +5,7 @@ public static class ReservedPaths
 {
     private static readonly HashSet<string> Segments = new(StringComparer.OrdinalIgnoreCase)
     {
-        "admin", "v1", "health", "metrics", "dashboard", "swagger", "openapi",
+        "admin", "v1", "health", "metrics", "dashboard", "swagger", "openapi", "login", "logout", "console",
     };
 
     public static bool IsReserved(string segment) => Segments.Contains(segment);
