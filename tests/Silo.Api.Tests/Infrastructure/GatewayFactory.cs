@@ -19,8 +19,7 @@ public class GatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Token", AdminToken);
         builder.UseSetting("Demo:Seed", "false");
 
-        // The dashboard has its own tests (DashboardTests); many hosts with it in one test process once left
-        // one unable to stop within the shutdown deadline.
+        // The dashboard (grain profiler, counters) has its own tests (DashboardTests); the rest need not pay for it.
         builder.UseSetting("Dashboard:Enabled", "false");
 
         // Test classes make many admin calls from one address; the admin limit has its own tests.
