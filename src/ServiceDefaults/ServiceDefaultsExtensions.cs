@@ -43,7 +43,7 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         HealthEndpoints.Map(app);
-        if (app.Configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        if (TelemetryEnabled(app.Configuration))
         {
             app.MapPrometheusScrapingEndpoint();
         }
@@ -51,8 +51,15 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
+    /// <summary><c>Telemetry:Enabled</c> (default true): metrics collected and <c>/metrics</c> mapped.</summary>
+    private static bool TelemetryEnabled(IConfiguration configuration) => configuration.GetValue("Telemetry:Enabled", defaultValue: true);
+
+    /// <summary><c>Dashboard:Enabled</c> (default true): the Orleans Dashboard's counters on silos and its pages on front ends.</summary>
+    public static bool DashboardEnabled(IConfiguration configuration) =>
+        configuration?.GetValue("Dashboard:Enabled", defaultValue: true) ?? true;
+
     /// <summary>
-    /// Whether spans are made: with an OTLP endpoint to send them to, or with <c>Telemetry:Tracing=true</c> (an
+    /// Whether spans are made (hosts then also turn on Orleans' activity propagation, so grain calls carry the trace): with an OTLP endpoint to send them to, or with <c>Telemetry:Tracing=true</c> (an
     /// exporter of the host's own). Otherwise no span is created, so an unobserved process pays nothing for them.
     /// </summary>
     public static bool Traces(IConfiguration configuration) =>
@@ -78,7 +85,7 @@ public static class ServiceDefaultsExtensions
     private static void AddTelemetry(IHostApplicationBuilder builder, string serviceName)
     {
         // Telemetry:Enabled=false leaves every instrument unobserved (for measuring what telemetry costs).
-        if (!builder.Configuration.GetValue("Telemetry:Enabled", defaultValue: true))
+        if (!TelemetryEnabled(builder.Configuration))
         {
             return;
         }

@@ -24,9 +24,14 @@ internal static class SiloHostExtensions
             silo.AddGatewaySilo(builder.Configuration);
 
             // The dashboard's grains and counters, for the front ends that serve its pages (Dashboard:Enabled).
-            if (builder.Configuration.GetValue("Dashboard:Enabled", defaultValue: true))
+            if (ServiceDefaultsExtensions.DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();
+            }
+
+            if (ServiceDefaultsExtensions.Traces(builder.Configuration))
+            {
+                silo.AddActivityPropagation();
             }
         });
         builder.Services.AddHealthChecks().AddCheck<SiloActiveCheck>("silo", tags: [HealthEndpoints.ReadyTag]);

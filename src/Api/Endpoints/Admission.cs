@@ -13,13 +13,13 @@ namespace Silo.Api.Endpoints;
 /// </summary>
 internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter failures, SecurityLog securityLog, GatewayMetrics metrics, TimeProvider time)
 {
-    /// <summary>Refused before any key is looked at: the client address spent its failed-authentication budget.</summary>
-    public static AdmissionResult TooManyFailures { get; } = AdmissionResult.Refused(AdmissionStatus.Limited, null);
-
     public Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service) =>
         AdmitAsync(request, ReadCredentials(request), cost, service);
 
-    /// <summary>True when the request's address has spent its failed-authentication budget: refuse it before anything else.</summary>
+    /// <summary>
+    /// True when the request's address has spent its failed-authentication budget: callers ask this first and
+    /// answer <see cref="TooManyFailuresProblem"/> before anything is looked up.
+    /// </summary>
     public bool IsBlocked(HttpRequest request)
     {
         if (!failures.IsBlocked(request.HttpContext.Connection.RemoteIpAddress))
@@ -31,16 +31,10 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         return true;
     }
 
-    /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>).</summary>
+    /// <summary>Admits with credentials the caller has already read (<see cref="ReadCredentials"/>), after <see cref="IsBlocked"/>.</summary>
     public async Task<AdmissionResult> AdmitAsync(HttpRequest request, (string KeyId, string Secret)? credentials, long cost, string? service)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
-        if (failures.IsBlocked(address))
-        {
-            metrics.AuthenticationBlocked("api-key");
-            return TooManyFailures;
-        }
-
         var started = time.GetTimestamp();
         var result = credentials is var (keyId, secret)
             ? await AskKeyAsync(request.HttpContext, keys.Get(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
@@ -48,7 +42,7 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         if (cost > 0 || !result.IsAllowed)
         {
             // A cost-0 call that passes only authenticated (the route was looked up next); it admitted nothing.
-            metrics.Admission(result, result.TenantId, time.GetElapsedTime(started));
+            metrics.Admission(result, time.GetElapsedTime(started));
         }
         if (result.Status == AdmissionStatus.InvalidKey)
         {
@@ -110,11 +104,6 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
     /// <summary>Writes the problem for a refused admission, with the rate-limit headers when they apply.</summary>
     public static Task WriteRefusalAsync(HttpContext context, AdmissionResult result)
     {
-        if (ReferenceEquals(result, TooManyFailures))
-        {
-            return TooManyFailuresProblem().ExecuteAsync(context);
-        }
-
         RateLimitHeaders.Apply(context.Response, result);
         return Problem.For(ErrorFor(result.Status)).ExecuteAsync(context);
     }

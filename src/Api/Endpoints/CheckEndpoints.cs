@@ -54,10 +54,6 @@ internal static class CheckEndpoints
         }
 
         var result = await admission.AdmitAsync(context.Request, cost, service);
-        if (ReferenceEquals(result, Admission.TooManyFailures))
-        {
-            return Admission.TooManyFailuresProblem();
-        }
 
         var d = result.Decision;
         RateLimitHeaders.Apply(context.Response, result);

@@ -85,7 +85,7 @@ public static class GatewayHostingExtensions
         app.MapAdminLogin();
 
         // The Orleans Dashboard shows grain keys and state: only with an admin session (AdminLogin).
-        if (DashboardEnabled(app.Configuration))
+        if (ServiceDefaultsExtensions.DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AdminLogin.Policy);
         }
@@ -126,9 +126,14 @@ public static class GatewayHostingExtensions
             builder.UseOrleans(silo =>
             {
                 silo.AddGatewaySilo(configuration);
-                if (DashboardEnabled(configuration))
+                if (ServiceDefaultsExtensions.DashboardEnabled(configuration))
                 {
                     silo.AddDashboard();
+                }
+
+                if (ServiceDefaultsExtensions.Traces(configuration))
+                {
+                    silo.AddActivityPropagation();
                 }
             });
             builder.Services.AddSingleton<IClusterReadiness, CoHostedSiloReadiness>();
@@ -139,12 +144,12 @@ public static class GatewayHostingExtensions
             builder.UseOrleansClient(client =>
             {
                 client.AddGatewayClient(cluster);
-                if (DashboardEnabled(configuration))
+                if (ServiceDefaultsExtensions.DashboardEnabled(configuration))
                 {
                     client.AddDashboard();
                 }
 
-                if (TelemetryOptions.TracesIn(configuration))
+                if (ServiceDefaultsExtensions.Traces(configuration))
                 {
                     client.AddActivityPropagation();
                 }
@@ -162,9 +167,6 @@ public static class GatewayHostingExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddSingleton<SecurityLog>();
     }
-
-    /// <summary><c>Dashboard:Enabled</c> (default true): the Orleans Dashboard at <c>/dashboard</c>, its counters on the silo.</summary>
-    internal static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", defaultValue: true);
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

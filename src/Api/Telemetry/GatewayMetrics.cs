@@ -49,7 +49,7 @@ public sealed class GatewayMetrics
     }
 
     /// <summary>Counts an admission decision and how long it took.</summary>
-    public void Admission(AdmissionResult result, string? tenant, TimeSpan elapsed)
+    public void Admission(AdmissionResult result, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(result);
         var tags = new System.Diagnostics.TagList
@@ -57,7 +57,7 @@ public sealed class GatewayMetrics
             { "result", ResultOf(result) },
             { "level", result.Level switch { AdmissionLevel.Key => "key", AdmissionLevel.Tenant => "tenant", _ => "none" } },
         };
-        if (_tenantLabels && tenant is not null)
+        if (_tenantLabels && result.TenantId is { } tenant)
         {
             tags.Add("tenant", tenant);
         }

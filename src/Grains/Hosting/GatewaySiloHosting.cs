@@ -42,10 +42,6 @@ public static class GatewaySiloHosting
         var cluster = GatewayClusterOptions.From(configuration);
         var services = silo.Services;
         silo.AddGatewayGrains();
-        if (TelemetryOptions.TracesIn(configuration))
-        {
-            silo.AddActivityPropagation();
-        }
 
         services.AddGatewaySettings();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloJoinLogger>();
