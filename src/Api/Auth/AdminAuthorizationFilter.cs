@@ -5,7 +5,9 @@ using Silo.Api.Telemetry;
 namespace Silo.Api.Auth;
 
 /// <summary>
-/// Lets an admin request through only with <c>Authorization: Bearer &lt;admin token&gt;</c>. A failure goes to the
+/// Lets an admin request through only with <c>Authorization: Bearer &lt;admin token&gt;</c>, or from the gateway
+/// console: a browser session (<see cref="AdminLogin"/>) and, for anything but a read, the console's own header
+/// <see cref="AdminLogin.ConsoleHeader"/>, which a form or a page on another site cannot send. A failure goes to the
 /// <see cref="SecurityLog"/> (never the presented token; never a tenant's audit trail) and is counted against
 /// the client address in the admin API's own budget (guessing the token gets 429, as guessing keys does; bad
 /// API keys never spend it).
@@ -32,6 +34,13 @@ internal sealed class AdminAuthorizationFilter(
         if (authorization.Count == 1 && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             presented = value["Bearer ".Length..].Trim();
+        }
+
+        if (authorization.Count == 0 && AdminLogin.HasSession(http))
+        {
+            return HttpMethods.IsGet(request.Method) || request.Headers.ContainsKey(AdminLogin.ConsoleHeader)
+                ? await next(context)
+                : Problem.For(GatewayError.AdminUnauthorized, $"A change made with a browser session must come from the console (the {AdminLogin.ConsoleHeader} header).");
         }
 
         if (!token.Matches(presented))

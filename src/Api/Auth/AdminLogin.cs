@@ -8,7 +8,8 @@ using Silo.Api.Telemetry;
 namespace Silo.Api.Auth;
 
 /// <summary>
-/// Browser sign-in for the operations pages (the Orleans Dashboard at <c>/dashboard</c>): <c>GET /login</c> shows
+/// Browser sign-in for the operations pages (the gateway console at <c>/console</c>, the Orleans Dashboard at
+/// <c>/dashboard</c>): <c>GET /login</c> shows
 /// a form for the admin token; <c>POST /login</c> checks it and sets an HttpOnly, SameSite=Strict session cookie
 /// (8 hours); <c>POST /logout</c> ends it. A wrong token spends the admin API's failed-authentication budget and
 /// goes to the security log, like a wrong bearer token. Without the cookie a page request is sent to the form
@@ -19,6 +20,16 @@ internal static class AdminLogin
     public const string Scheme = "silo-admin";
     public const string Policy = "admin-session";
     public const string CookieName = "silo_admin";
+
+    /// <summary>The header the console sends with every change it makes through the admin API with a session.</summary>
+    public const string ConsoleHeader = "X-Silo-Console";
+
+    /// <summary>Where a sign-in goes when it was not sent from a page.</summary>
+    public const string DefaultPage = "/console/";
+
+    /// <summary>Whether the request carries a valid browser session.</summary>
+    public static bool HasSession(HttpContext context) =>
+        context?.User.Identity is { IsAuthenticated: true, AuthenticationType: Scheme };
 
     public static IServiceCollection AddAdminLogin(this IServiceCollection services)
     {
@@ -91,7 +102,7 @@ internal static class AdminLogin
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], Scheme);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/dashboard/");
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : DefaultPage);
     }
 
     /// <summary>Only a path on this site (not <c>//host</c> or <c>/\host</c>), so the form cannot send anyone elsewhere.</summary>
@@ -100,7 +111,7 @@ internal static class AdminLogin
 
     private static IResult Page(string? returnUrl, bool failed, int status)
     {
-        var target = WebUtility.HtmlEncode(returnUrl is { } url && IsLocal(url) ? url : "/dashboard/");
+        var target = WebUtility.HtmlEncode(returnUrl is { } url && IsLocal(url) ? url : DefaultPage);
         var message = failed ? "<p class=\"error\" role=\"alert\">That is not the admin token.</p>" : string.Empty;
         var html = $$"""
             <!doctype html>

@@ -92,7 +92,9 @@ internal sealed partial class CorsMiddleware(RequestDelegate next, CorsTable tab
         path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase) ||
         path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase) ||
         path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase) ||
-        path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase);
+        path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/login", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 100)]
     private static partial Regex TokenList();

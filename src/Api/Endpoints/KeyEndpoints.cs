@@ -32,6 +32,9 @@ internal static partial class KeyEndpoints
         admin.MapPost("/keys/{keyId}/revoke", RevokeAsync)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Revoke a key, cluster-wide from the next request");
+        admin.MapPost("/keys/{keyId}/limits/{limit}/reset", ResetLimitAsync)
+            .Produces<ApiKeyInfo>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Start one of the key's limits afresh (its whole quota available again); audited");
     }
 
     private static async Task<IResult> CreateAsync(string tenant, HttpRequest request, IGrainFactory grains, TimeProvider time, ILoggerFactory loggers)
@@ -139,6 +142,26 @@ internal static partial class KeyEndpoints
         return TypedResults.NoContent();
     }
 
+    private static async Task<IResult> ResetLimitAsync(string keyId, string limit, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        if (!ApiKeyFormat.IsKeyId(keyId))
+        {
+            return Problem.For(GatewayError.UnknownKey);
+        }
+
+        var grain = grains.GetGrain<IApiKeyGrain>(keyId);
+        switch (await grain.ResetLimitAsync(limit))
+        {
+            case LimitResetStatus.KeyNotFound:
+                return Problem.For(GatewayError.UnknownKey);
+            case LimitResetStatus.LimitNotFound:
+                return Problem.For(GatewayError.UnknownLimit, $"The key has no limit named '{limit}'.");
+            default:
+                LogLimitReset(loggers.CreateLogger("Silo.Api.Audit"), keyId, limit);
+                return TypedResults.Json(await grain.GetAsync(), GatewayJson.Options);
+        }
+    }
+
     private static Dictionary<string, string> Validate(CreateKeyRequest body, TimeProvider time)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -179,6 +202,9 @@ internal static partial class KeyEndpoints
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Audit: key {KeyId} revoked")]
     private static partial void LogKeyRevoked(ILogger logger, string keyId);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Audit: key {KeyId} limit {Limit} reset")]
+    private static partial void LogLimitReset(ILogger logger, string keyId, string limit);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Audit: key {KeyId} created for tenant {TenantId}")]
     private static partial void LogKeyCreated(ILogger logger, string tenantId, string keyId);

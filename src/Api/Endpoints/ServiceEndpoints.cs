@@ -12,6 +12,9 @@ internal static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
     {
+        admin.MapGet("/services", (IGrainFactory grains) => TenantEndpoints.ListIdsAsync(grains, IDirectoryGrain.Services))
+            .Produces<List<string>>()
+            .WithSummary("Every service id, oldest first");
         admin.MapPost("/services", CreateAsync)
             .JsonBody<CreateServiceRequest>().Produces<ServiceResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)

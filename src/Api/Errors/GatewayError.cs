@@ -48,6 +48,9 @@ public enum GatewayError
     /// <summary>404: no such key (admin API).</summary>
     UnknownKey,
 
+    /// <summary>404: the key has no limit of that name (admin API).</summary>
+    UnknownLimit,
+
     /// <summary>405: TRACE (or TRACK), which the gateway neither answers nor forwards.</summary>
     MethodNotAllowed,
 

@@ -20,6 +20,7 @@ public static class GatewayErrors
         GatewayError.UnknownService => (StatusCodes.Status404NotFound, "unknown-service", "No such service."),
         GatewayError.UnknownTenant => (StatusCodes.Status404NotFound, "unknown-tenant", "No such tenant."),
         GatewayError.UnknownKey => (StatusCodes.Status404NotFound, "unknown-key", "No such key."),
+        GatewayError.UnknownLimit => (StatusCodes.Status404NotFound, "unknown-limit", "The key has no limit of that name."),
         GatewayError.MethodNotAllowed => (StatusCodes.Status405MethodNotAllowed, "method-not-allowed", "The gateway does not serve or forward this method."),
         GatewayError.AlreadyExists => (StatusCodes.Status409Conflict, "already-exists", "A resource with this id already exists."),
         GatewayError.TooManyRotations => (StatusCodes.Status409Conflict, "too-many-rotations", "The key has too many replaced secrets still inside their grace periods."),

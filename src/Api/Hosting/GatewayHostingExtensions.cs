@@ -7,6 +7,7 @@ using Silo.Api.Endpoints;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Json;
+using Silo.Api.Operations;
 using Silo.Api.Routing;
 using Silo.Api.Telemetry;
 using Microsoft.Extensions.Options;
@@ -83,6 +84,7 @@ public static class GatewayHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAdminLogin();
+        app.MapGatewayConsole();
 
         // The Orleans Dashboard shows grain keys and state: only with an admin session (AdminLogin).
         if (ServiceDefaultsExtensions.DashboardEnabled(app.Configuration))

@@ -21,8 +21,8 @@ public sealed class ServiceCatalog
         _copy = new DirectoryCopy<Ids>(
             Ids.Empty,
             ids => ids.Version,
-            async known => await grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key).GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
-                ? new Ids(snapshot.Version, snapshot.ServiceIds.ToFrozenSet(StringComparer.Ordinal))
+            async known => await grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services).GetIfNewerAsync(known).ConfigureAwait(false) is { } snapshot
+                ? new Ids(snapshot.Version, snapshot.Ids.ToFrozenSet(StringComparer.Ordinal))
                 : null,
             time);
     }

@@ -30,6 +30,13 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Revoke")]
     Task<bool> RevokeAsync();
 
+    /// <summary>
+    /// Starts the key's limit named <paramref name="limitName"/> afresh (all of it is available again), durable
+    /// limits written through, and records it in the tenant's audit trail.
+    /// </summary>
+    [Alias("ResetLimit")]
+    Task<LimitResetStatus> ResetLimitAsync(string limitName);
+
     /// <summary>Authenticates the secret hash and takes the cost from the key's and the tenant's limits.</summary>
     [Alias("Admit")]
     Task<AdmissionResult> AdmitAsync(AdmissionRequest request);

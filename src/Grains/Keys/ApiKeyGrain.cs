@@ -190,6 +190,23 @@ public sealed class ApiKeyGrain(
         return true;
     }
 
+    public async Task<LimitResetStatus> ResetLimitAsync(string limitName)
+    {
+        ArgumentNullException.ThrowIfNull(limitName);
+        if (!state.RecordExists)
+        {
+            return LimitResetStatus.KeyNotFound;
+        }
+
+        if (!await _limits.ResetAsync(limitName, this.GetPrimaryKeyString()))
+        {
+            return LimitResetStatus.LimitNotFound;
+        }
+
+        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.limit-reset", this.GetPrimaryKeyString(), limitName));
+        return LimitResetStatus.Reset;
+    }
+
     private bool SecretMatches(byte[] presented, ApiKeyState s)
     {
         if (CryptographicOperations.FixedTimeEquals(presented, s.SecretHash))

@@ -88,6 +88,24 @@ internal sealed class GrainLimits
         }
     }
 
+    /// <summary>
+    /// Starts the limit named <paramref name="name"/> afresh and, for a durable one, writes the fresh count at
+    /// once, so the reset survives the activation. False when there is no such limit. Should this write meet
+    /// another activation's (a moment of two activations during a membership change), the conflict merge keeps
+    /// the stored count and the reset is lost: the caller sees the count unchanged and may reset again.
+    /// </summary>
+    public async Task<bool> ResetAsync(string name, string owner)
+    {
+        if (!Set.Reset(name))
+        {
+            return false;
+        }
+
+        _checkpointer.Touch(Set);
+        await FlushAsync(owner);
+        return true;
+    }
+
     /// <summary>Writes the durable counts if they changed.</summary>
     public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner);
 

@@ -9,6 +9,7 @@ namespace Silo.Grains.RateLimiting;
 public sealed class LimitSet
 {
     private readonly ILimitCounter[] _counters;
+    private readonly TimeProvider _time;
     private readonly bool[] _shadow;
     private readonly long[] _shadowRejections;
 
@@ -23,6 +24,7 @@ public sealed class LimitSet
             throw new ArgumentOutOfRangeException(nameof(definitions), "At most 32 limits per set.");
         }
 
+        _time = time;
         _counters = [.. definitions.Select(d => LimitCounter.Create(d, time))];
         _shadow = [.. definitions.Select(d => d.Shadow)];
         _shadowRejections = new long[definitions.Count];
@@ -107,6 +109,25 @@ public sealed class LimitSet
             outcome.Remaining,
             (int)Math.Ceiling(outcome.ResetAfter.TotalSeconds),
             _shadow[index] ? _shadowRejections[index] : null);
+    }
+
+    /// <summary>
+    /// Starts the limit named <paramref name="name"/> afresh, as if no request had ever been counted (a shadow
+    /// limit's rejection count too); false when there is no such limit.
+    /// </summary>
+    public bool Reset(string name)
+    {
+        for (var i = 0; i < _counters.Length; i++)
+        {
+            if (string.Equals(_counters[i].Definition.Name, name, StringComparison.Ordinal))
+            {
+                _counters[i] = LimitCounter.Create(_counters[i].Definition, _time);
+                _shadowRejections[i] = 0;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The counts of the durable limits, for storage.</summary>

@@ -35,7 +35,7 @@ public sealed partial class ServiceGrain(
         }
     }
 
-    private IServiceDirectoryGrain Directory() => GrainFactory.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
+    private IDirectoryGrain Directory() => GrainFactory.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services);
 
     public async Task<bool> CreateAsync(ServiceDefinition definition)
     {

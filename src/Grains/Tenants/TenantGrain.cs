@@ -6,6 +6,7 @@ using Silo.Grains.Cors;
 using Silo.Grains.Keys;
 using Silo.Grains.Quotas;
 using Silo.Grains.RateLimiting;
+using Silo.Grains.Services;
 
 namespace Silo.Grains.Tenants;
 
@@ -25,17 +26,20 @@ public sealed class TenantGrain(
     // Built in OnActivateAsync, which Orleans runs before any call; a conflicting checkpoint ends the activation.
     private GrainLimits _limits = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _limits = new GrainLimits(usage, time, metrics, logger, "tenant", DeactivateOnIdle);
         if (state.RecordExists)
         {
             _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: true);
             EnsureCheckpointTimer();
-        }
 
-        return Task.CompletedTask;
+            // A tenant stored before the tenant index existed (or whose add was lost) lists itself again.
+            await TenantIndex().AddAsync(this.GetPrimaryKeyString());
+        }
     }
+
+    private IDirectoryGrain TenantIndex() => GrainFactory.GetGrain<IDirectoryGrain>(IDirectoryGrain.Tenants);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _limits.FlushAsync(this.GetPrimaryKeyString());
@@ -63,11 +67,12 @@ public sealed class TenantGrain(
         await state.WriteStateAsync();
         if (state.State.CorsOrigins.Count > 0)
         {
-            await Directory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
+            await CorsDirectory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         }
 
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
+        await TenantIndex().AddAsync(this.GetPrimaryKeyString());
         return true;
     }
 
@@ -152,11 +157,11 @@ public sealed class TenantGrain(
 
         // The tenant is the authority; the directory is the index front ends read. A failure here leaves the
         // index stale until the next change, so report it to the caller (who may retry: the call is idempotent).
-        await Directory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
+        await CorsDirectory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         return true;
     }
 
-    private ICorsDirectoryGrain Directory() => GrainFactory.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
+    private ICorsDirectoryGrain CorsDirectory() => GrainFactory.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);
 
     private IAuditLogGrain Audit() => GrainFactory.GetGrain<IAuditLogGrain>(this.GetPrimaryKeyString());
 

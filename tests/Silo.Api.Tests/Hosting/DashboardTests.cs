@@ -52,7 +52,7 @@ public sealed class DashboardTests(DashboardGatewayFactory gateway) : IClassFixt
         using var browser = Browser(cookies);
         var signedIn = await browser.PostAsync("/login", Form(GatewayFactory.AdminToken, "//evil.example/"));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/dashboard/", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal("/console/", signedIn.Headers.Location!.OriginalString);
         var setCookie = signedIn.Headers.GetValues("Set-Cookie").Single();
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);

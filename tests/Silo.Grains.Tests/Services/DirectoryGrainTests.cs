@@ -5,20 +5,20 @@ using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Services;
 
-/// <summary>The directory of service ids front ends read so that made-up ids never reach a service grain.</summary>
-public sealed class ServiceDirectoryGrainTests
+/// <summary>The indexes of service ids (front ends read it so that made-up ids never reach a service grain) and tenant ids.</summary>
+public sealed class DirectoryGrainTests
 {
     [Fact]
     public async Task CreatedServices_AreListed_AndTheVersionMovesOnlyOnChange()
     {
         await using var silo = await GatewayCluster.StartAsync();
-        var directory = silo.Grains.GetGrain<IServiceDirectoryGrain>(IServiceDirectoryGrain.Key);
+        var directory = silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services);
         Assert.Null(await directory.GetIfNewerAsync(0).Bounded());
 
         var definition = new ServiceDefinition("billing", [new EndpointDefinition("http://127.0.0.1:1/", 1)], LoadBalancingPolicy.RoundRobin, 10, null, null);
         Assert.True(await silo.Grains.GetGrain<IServiceGrain>("billing").CreateAsync(definition).Bounded());
         var first = (await directory.GetIfNewerAsync(0).Bounded())!;
-        Assert.Equal(["billing"], first.ServiceIds);
+        Assert.Equal(["billing"], first.Ids);
 
         // Adding again (a service's new activation lists itself) changes nothing.
         await directory.AddAsync("billing").Bounded();

@@ -1,0 +1,260 @@
+// The gateway console: one page, views chosen by the URL fragment (#/tenants, #/tenants/{id}, #/keys/{id},
+// #/services, #/services/{id}), every figure read from the admin API with the browser session and refreshed
+// every few seconds. Text from the API is only ever set as text, never parsed as markup.
+'use strict';
+
+const REFRESH_MS = 2000;
+const view = document.getElementById('view');
+const status = document.getElementById('status');
+let busy = false;       // a change is in flight: no refresh until it is done
+let notice = null;      // a message shown above the view until the next navigation (e.g. a rotated key)
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && (body.detail || body.title) ? `${body.title || ''} ${body.detail || ''}`.trim() : `HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  // Every change made with the session carries the console's header (the admin API refuses it otherwise).
+  if (method !== 'GET') headers['X-Silo-Console'] = '1';
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401) {
+    location.assign('/login?returnUrl=' + encodeURIComponent('/console/' + location.hash));
+    throw new ApiError(401, { title: 'Signed out.' });
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// h('td', { class: 'num' }, 'text', childNode, ...): an element with attributes (on* as listeners) and children.
+function h(tag, attributes, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+const link = (href, text) => h('a', { href }, text);
+const enc = encodeURIComponent;
+
+function table(headings, rows, testid) {
+  return h('table', { 'data-testid': testid },
+    h('thead', null, h('tr', null, headings.map(x => h('th', null, x)))),
+    h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: headings.length }, 'None.'))));
+}
+
+function badge(text, tone, testid) {
+  return h('span', { class: `badge ${tone || ''}`, 'data-testid': testid }, text);
+}
+
+function seconds(value) {
+  if (value < 120) return `${value} s`;
+  if (value < 7200) return `${Math.round(value / 60)} min`;
+  return `${Math.round(value / 3600)} h`;
+}
+
+function window_(limit) {
+  if (limit.calendar && limit.calendar !== 'none') return `calendar ${limit.calendar}`;
+  return `${limit.algorithm}, ${seconds(limit.windowSeconds)}`;
+}
+
+// The limits of a key or tenant beside their live usage; an optional action per limit (reset).
+function limitsTable(limits, usage, prefix, action) {
+  const rows = limits.map(limit => {
+    const used = usage.find(u => u.name === limit.name) || {};
+    return h('tr', null,
+      h('td', null, limit.name, limit.shadow ? ' (shadow)' : ''),
+      h('td', null, window_(limit)),
+      h('td', { class: 'num' }, used.limit ?? limit.limit),
+      h('td', { class: 'num', 'data-testid': `${prefix}-remaining-${limit.name}` }, used.remaining ?? ''),
+      // A window nothing was counted in yet has no reset time to speak of.
+      h('td', { class: 'num' }, used.resetSeconds === undefined || (used.resetSeconds === 0 && used.remaining === used.limit) ? '—' : seconds(used.resetSeconds)),
+      action ? h('td', null, action(limit)) : null);
+  });
+  const headings = ['Limit', 'Window', 'Capacity', 'Remaining', 'Resets in'];
+  if (action) headings.push('');
+  return table(headings, rows, `${prefix}-limits`);
+}
+
+// Runs a change, then redraws; errors go to the status line.
+async function change(work) {
+  busy = true;
+  try {
+    await work();
+    await render();
+  } catch (error) {
+    showError(error);
+  } finally {
+    busy = false;
+  }
+}
+
+function showError(error) {
+  status.textContent = error.message;
+  status.className = 'error';
+}
+
+async function tenantsView() {
+  const ids = await api('GET', '/admin/tenants');
+  return [h('h2', null, 'Tenants'),
+    table(['Tenant'], ids.map(id => h('tr', null, h('td', null, link(`#/tenants/${enc(id)}`, id)))), 'tenants')];
+}
+
+async function tenantView(id) {
+  const tenant = await api('GET', `/admin/tenants/${enc(id)}`);
+  const shown = tenant.keyIds.slice(-50);
+  const [keys, audit] = await Promise.all([
+    Promise.all(shown.map(keyId => api('GET', `/admin/keys/${enc(keyId)}`).catch(() => null))),
+    api('GET', `/admin/tenants/${enc(id)}/audit?limit=20`),
+  ]);
+  const suspended = tenant.status === 'suspended';
+  const toggle = suspended ? 'resume' : 'suspend';
+  return [
+    h('h2', null, `${tenant.name} (${tenant.id}) `, badge(tenant.status, suspended ? 'bad' : 'good', 'tenant-status')),
+    h('div', { class: 'actions' },
+      h('button', { 'data-testid': `tenant-${toggle}`, onclick: () => change(() => api('POST', `/admin/tenants/${enc(id)}/${toggle}`)) },
+        suspended ? 'Resume tenant' : 'Suspend tenant')),
+    h('h3', null, 'Limits'),
+    limitsTable(tenant.limits, tenant.usage, 'tenant'),
+    h('h3', null, `Keys (${tenant.keyIds.length}${tenant.keyIds.length > shown.length ? `, newest ${shown.length} shown` : ''})`),
+    table(['Key', 'Name', 'Status', 'Remaining'], keys.filter(k => k).map(key => h('tr', null,
+      h('td', null, link(`#/keys/${enc(key.id)}`, key.id)),
+      h('td', null, key.name),
+      h('td', null, badge(key.status, key.status === 'active' ? 'good' : 'bad')),
+      h('td', null, key.usage.map(u => `${u.name}: ${u.remaining}/${u.limit}`).join(', ') || 'tenant limits only'))), 'tenant-keys'),
+    h('h3', null, 'Audit (newest 20)'),
+    table(['Time', 'Action', 'Key', 'Detail'], audit.map(event => h('tr', null,
+      h('td', null, new Date(event.time).toLocaleString()),
+      h('td', null, event.action),
+      h('td', null, event.keyId ? link(`#/keys/${enc(event.keyId)}`, event.keyId) : ''),
+      h('td', null, event.detail || ''))), 'tenant-audit'),
+  ];
+}
+
+async function keyView(id) {
+  const key = await api('GET', `/admin/keys/${enc(id)}`);
+  const revoked = key.status === 'revoked';
+  const grace = h('input', { type: 'number', min: 0, max: 604800, value: 3600, 'aria-label': 'Grace period in seconds', 'data-testid': 'rotate-grace' });
+  const rotate = async () => {
+    const rotated = await api('POST', `/admin/keys/${enc(id)}/rotate`, { gracePeriodSeconds: Number(grace.value) });
+    notice = h('div', null, h('p', null, 'New key (shown once; the old one works until ',
+      rotated.validUntil ? new Date(rotated.validUntil).toLocaleString() : 'now', '):'),
+      h('p', { class: 'secret', 'data-testid': 'rotated-key' }, rotated.key));
+  };
+  const revoke = async () => {
+    if (!window.confirm(`Revoke key ${id}? Every request with it is refused from the next one on.`)) return;
+    await api('POST', `/admin/keys/${enc(id)}/revoke`);
+  };
+  const reset = limit => h('button', { 'data-testid': `reset-${limit.name}`, onclick: () => change(() => api('POST', `/admin/keys/${enc(id)}/limits/${enc(limit.name)}/reset`)) }, 'Reset');
+  return [
+    h('h2', null, `Key ${key.id} `, badge(key.status, revoked ? 'bad' : 'good', 'key-status')),
+    h('dl', null,
+      h('dt', null, 'Name'), h('dd', null, key.name),
+      h('dt', null, 'Tenant'), h('dd', null, link(`#/tenants/${enc(key.tenantId)}`, key.tenantId)),
+      h('dt', null, 'Scopes'), h('dd', null, key.scopes.length ? key.scopes.join(', ') : 'every service'),
+      h('dt', null, 'Created'), h('dd', null, new Date(key.createdAt).toLocaleString()),
+      h('dt', null, 'Expires'), h('dd', null, key.expiresAt ? new Date(key.expiresAt).toLocaleString() : 'never')),
+    revoked ? null : h('div', { class: 'actions' },
+      grace, h('button', { 'data-testid': 'rotate', onclick: () => change(rotate) }, 'Rotate secret'),
+      h('button', { class: 'danger', 'data-testid': 'revoke', onclick: () => change(revoke) }, 'Revoke key')),
+    h('h3', null, 'Limits'),
+    limitsTable(key.limits, key.usage, 'key', revoked ? null : reset),
+  ];
+}
+
+async function servicesView() {
+  const ids = await api('GET', '/admin/services');
+  return [h('h2', null, 'Services'),
+    table(['Service'], ids.map(id => h('tr', null, h('td', null, link(`#/services/${enc(id)}`, id)))), 'services')];
+}
+
+async function serviceView(id) {
+  const service = await api('GET', `/admin/services/${enc(id)}`);
+  const circuit = service.circuit;
+  const tone = { closed: 'good', 'half-open': 'warn' }[circuit.state] || 'bad';
+  const held = circuit.state === 'isolated';
+  // Draining rewrites the endpoint list with one endpoint's flag turned; the others stay as they are.
+  const setDrain = (url, drain) => api('PUT', `/admin/services/${enc(id)}/endpoints`,
+    service.endpoints.map(e => ({ url: e.url, weight: e.weight, drain: e.url === url ? drain : e.drain })));
+  return [
+    h('h2', null, `Service ${service.id}`),
+    h('dl', null,
+      h('dt', null, 'Circuit'), h('dd', null, badge(circuit.state, tone, 'circuit-state'),
+        circuit.state === 'open' && circuit.retryAfterSeconds ? ` half-open in ${seconds(circuit.retryAfterSeconds)}` : ''),
+      h('dt', null, 'Window'), h('dd', { 'data-testid': 'circuit-window' },
+        `${circuit.successes} succeeded, ${circuit.failures} failed; ${circuit.failingReporters} of ${circuit.reporters} reporting front ends failing`),
+      h('dt', null, 'Routing snapshot'), h('dd', { 'data-testid': 'routing-version' }, `version ${service.version}`),
+      h('dt', null, 'Load balancing'), h('dd', null, service.loadBalancing),
+      h('dt', null, 'Timeout'), h('dd', null, seconds(service.timeoutSeconds)),
+      h('dt', null, 'Health checks'), h('dd', null, service.healthCheck ? `${service.healthCheck.path} every ${seconds(service.healthCheck.intervalSeconds)} (${service.healthCheckRounds} rounds)` : 'passive only')),
+    h('div', { class: 'actions' },
+      held
+        ? h('button', { 'data-testid': 'circuit-close', onclick: () => change(() => api('POST', `/admin/services/${enc(id)}/circuit/close`)) }, 'Close circuit')
+        : h('button', { class: 'danger', 'data-testid': 'circuit-isolate', onclick: () => change(() => api('POST', `/admin/services/${enc(id)}/circuit/isolate`)) }, 'Isolate (hold open)')),
+    h('h3', null, 'Endpoints'),
+    table(['URL', 'Weight', 'Health', 'Ejected', 'Failures in a row', 'Picked', ''], service.endpoints.map(e => h('tr', null,
+      h('td', null, e.url),
+      h('td', { class: 'num' }, e.weight),
+      h('td', null, badge(e.health, e.health === 'healthy' ? 'good' : 'bad')),
+      h('td', null, e.ejected ? `for ${seconds(e.ejectedForSeconds)}` : 'no', ` (${e.ejections} ejections)`),
+      h('td', { class: 'num' }, e.consecutiveFailures),
+      h('td', null, e.drain ? badge('draining', 'warn') : badge(e.available ? 'yes' : 'no', e.available ? 'good' : 'bad')),
+      h('td', null, h('button', { onclick: () => change(() => setDrain(e.url, !e.drain)) }, e.drain ? 'Undrain' : 'Drain')))), 'endpoints'),
+  ];
+}
+
+const routes = [
+  [/^#\/tenants\/([^/]+)$/, m => tenantView(decodeURIComponent(m[1]))],
+  [/^#\/keys\/([^/]+)$/, m => keyView(decodeURIComponent(m[1]))],
+  [/^#\/services\/([^/]+)$/, m => serviceView(decodeURIComponent(m[1]))],
+  [/^#\/services$/, () => servicesView()],
+  [/^#\/tenants$/, () => tenantsView()],
+];
+
+async function render() {
+  const hash = location.hash || '#/tenants';
+  const route = routes.find(([pattern]) => pattern.test(hash));
+  if (!route) {
+    location.hash = '#/tenants';
+    return;
+  }
+  const content = await route[1](hash.match(route[0]));
+  if ((location.hash || '#/tenants') !== hash) return; // navigated meanwhile: that view draws itself
+  view.replaceChildren(...[notice, ...content].filter(x => x));
+  status.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  status.className = '';
+}
+
+async function refresh() {
+  // Not while a change runs or while someone types (a redraw would take the field away).
+  if (busy || document.activeElement instanceof HTMLInputElement) return;
+  try {
+    await render();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  notice = null;
+  refresh();
+});
+refresh();
+setInterval(refresh, REFRESH_MS);

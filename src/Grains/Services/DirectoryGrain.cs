@@ -1,0 +1,38 @@
+namespace Silo.Grains.Services;
+
+/// <summary>
+/// Keeps one index of ids (<see cref="IDirectoryGrain"/>); written through when an id is added. The grain type
+/// keeps the name it had when it indexed services only, so the stored service index is still found.
+/// </summary>
+[GrainType("servicedirectory")]
+public sealed class DirectoryGrain([PersistentState("service-directory")] IPersistentState<DirectoryState> state) : Grain, IDirectoryGrain
+{
+    private HashSet<string>? _ids;
+    private DirectorySnapshot? _snapshot;
+
+    public async Task AddAsync(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _ids ??= new HashSet<string>(state.State.Ids, StringComparer.Ordinal);
+        if (!_ids.Add(id))
+        {
+            return;
+        }
+
+        state.State.Ids = [.. state.State.Ids, id];
+        state.State.Version++;
+        _snapshot = null;
+        await state.WriteStateAsync();
+    }
+
+    public Task<DirectorySnapshot?> GetIfNewerAsync(long knownVersion)
+    {
+        if (state.State.Version <= knownVersion)
+        {
+            return Task.FromResult<DirectorySnapshot?>(null);
+        }
+
+        _snapshot ??= new DirectorySnapshot(state.State.Version, state.State.Ids);
+        return Task.FromResult<DirectorySnapshot?>(_snapshot);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Silo.Api.Tests.Hosting;
+using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
+
+namespace Silo.Api.Tests.Console;
+
+/// <summary>
+/// The gateway console in real headless Chromium against a front end on real Kestrel: signing in, reading a
+/// tenant, watching a key's quota fall as the proxy spends it, and revoking, resetting and isolating from the
+/// page with the proxy's answers checked over HTTP. Every page visited is saved as a screenshot and must not be blank.
+/// </summary>
+public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chromium) : IClassFixture<DashboardGatewayFactory>, IClassFixture<Chromium>, IAsyncLifetime
+{
+    // The page refreshes every 2 s; a figure must show within a few refreshes on a busy machine.
+    private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToContainTextOptions SoonContains = new() { Timeout = 15_000 };
+
+    private readonly Downstream _downstream = new();
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _downstream.InitializeAsync();
+        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = gateway.ClientOptions.BaseAddress!.ToString() });
+        _page = await _context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _downstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SigningIn_OpensTheConsole_AndTheTenantPageShowsItsLimitsKeysAndAudit()
+    {
+        var tenant = await gateway.CreateTenantAsync(new[] { new { name = "hourly", algorithm = "fixed-window", limit = 500, windowSeconds = 3600 } });
+        var keyId = await KeyIdAsync(tenant, await gateway.CreateKeyAsync(tenant));
+
+        // Without a session the console sends the browser to the sign-in form; a wrong token stays there.
+        await _page.GotoAsync("/console/");
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex("/login", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await _page.FillAsync("#token", "not-the-admin-token-000");
+        await _page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not the admin token");
+        await AssertNotBlankAsync("login-refused");
+
+        await SignInAsync();
+        await Assertions.Expect(_page.GetByTestId("tenants")).ToContainTextAsync(tenant, SoonContains);
+        await AssertNotBlankAsync("tenants");
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = tenant, Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("tenant-remaining-hourly")).ToHaveTextAsync("500", Soon);
+        await Assertions.Expect(_page.GetByTestId("tenant-status")).ToHaveTextAsync("active");
+        await Assertions.Expect(_page.GetByTestId("tenant-keys")).ToContainTextAsync(keyId);
+        await Assertions.Expect(_page.GetByTestId("tenant-audit")).ToContainTextAsync("key.created");
+        await AssertNotBlankAsync("tenant");
+    }
+
+    [Fact]
+    public async Task SpendingQuotaThroughTheProxy_TheKeyPageShowsRemainingFall_AndResetFromThePageRestoresIt()
+    {
+        var (key, keyId, service) = await KeyAndServiceAsync();
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/keys/{keyId}");
+        await Assertions.Expect(_page.GetByTestId("key-remaining-daily")).ToHaveTextAsync("10", Soon);
+
+        using var client = gateway.CreateKeyClient(key);
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect.StatusAsync(await client.GetAsync($"/{service}/echo/spend"), 200);
+        }
+
+        // The page refreshes by itself: no reload, no click.
+        await Assertions.Expect(_page.GetByTestId("key-remaining-daily")).ToHaveTextAsync("7", Soon);
+        await AssertNotBlankAsync("key-spent");
+
+        await _page.GetByTestId("reset-daily").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("key-remaining-daily")).ToHaveTextAsync("10", Soon);
+        using var admin = gateway.CreateAdminClient();
+        var audit = await admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{await TenantOfAsync(keyId)}/audit");
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "key.limit-reset" && e.GetProperty("detail").GetString() == "daily");
+    }
+
+    [Fact]
+    public async Task RevokingFromThePage_TheProxyAnswers401()
+    {
+        var (key, keyId, service) = await KeyAndServiceAsync();
+        using var client = gateway.CreateKeyClient(key);
+        await Expect.StatusAsync(await client.GetAsync($"/{service}/echo/before"), 200);
+
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/keys/{keyId}");
+        await Assertions.Expect(_page.GetByTestId("key-status")).ToHaveTextAsync("active", Soon);
+        _page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await _page.GetByTestId("revoke").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("key-status")).ToHaveTextAsync("revoked", Soon);
+        await AssertNotBlankAsync("key-revoked");
+
+        await Expect.ProblemAsync(await client.GetAsync($"/{service}/echo/after"), 401, "invalid-api-key");
+    }
+
+    [Fact]
+    public async Task IsolatingACircuitFromThePage_TheProxyAnswers503_UntilClosedFromThePage()
+    {
+        var (key, _, service) = await KeyAndServiceAsync();
+        using var client = gateway.CreateKeyClient(key);
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/services/{service}");
+        await Assertions.Expect(_page.GetByTestId("circuit-state")).ToHaveTextAsync("closed", Soon);
+        await Assertions.Expect(_page.GetByTestId("endpoints")).ToContainTextAsync(_downstream.BaseUrl);
+
+        await _page.GetByTestId("circuit-isolate").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("circuit-state")).ToHaveTextAsync("isolated", Soon);
+        await AssertNotBlankAsync("service-isolated");
+        await Expect.ProblemAsync(await client.GetAsync($"/{service}/echo/held"), 503, "circuit-open");
+
+        await _page.GetByTestId("circuit-close").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("circuit-state")).ToHaveTextAsync("closed", Soon);
+        await Expect.StatusAsync(await client.GetAsync($"/{service}/echo/again"), 200);
+    }
+
+    [Fact]
+    public async Task TheOrleansDashboard_ListsTheKeyGrainType_AfterTraffic()
+    {
+        var (key, _, service) = await KeyAndServiceAsync();
+        using var client = gateway.CreateKeyClient(key);
+        await Expect.StatusAsync(await client.GetAsync($"/{service}/echo/traffic"), 200);
+
+        await SignInAsync();
+        await _page.GotoAsync("/dashboard/#/grains");
+        await Assertions.Expect(_page.Locator("body")).ToContainTextAsync("ApiKeyGrain", new() { Timeout = 30_000 });
+        await AssertNotBlankAsync("dashboard-grains");
+    }
+
+    private async Task SignInAsync()
+    {
+        if (!_page.Url.Contains("/login", StringComparison.Ordinal))
+        {
+            await _page.GotoAsync("/login?returnUrl=/console/");
+        }
+
+        await _page.FillAsync("#token", GatewayFactory.AdminToken);
+        await _page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex("/console/", RegexOptions.None, TimeSpan.FromSeconds(1)));
+    }
+
+    /// <summary>A key with a daily limit of 10 and a service in front of the test downstream.</summary>
+    private async Task<(string Key, string KeyId, string Service)> KeyAndServiceAsync()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant, new[] { new { name = "daily", algorithm = "fixed-window", limit = 10, windowSeconds = 86_400 } });
+        var service = await gateway.CreateServiceAsync(_downstream.BaseUrl);
+        return (key, await KeyIdAsync(tenant, key), service);
+    }
+
+    private async Task<string> KeyIdAsync(string tenant, string key)
+    {
+        using var admin = gateway.CreateAdminClient();
+        var info = await admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}");
+        var keyId = info.GetProperty("keyIds").EnumerateArray().Single().GetString()!;
+        Assert.Contains(keyId, key, StringComparison.Ordinal);
+        return keyId;
+    }
+
+    private async Task<string> TenantOfAsync(string keyId)
+    {
+        using var admin = gateway.CreateAdminClient();
+        return (await admin.GetFromJsonAsync<JsonElement>($"/admin/keys/{keyId}")).GetProperty("tenantId").GetString()!;
+    }
+
+    private async Task AssertNotBlankAsync(string name)
+    {
+        var colours = await chromium.ScreenshotAsync(_page, name);
+        Assert.True(colours > 8, $"The screenshot {name}.png has {colours} colours: the page looks blank.");
+    }
+}
