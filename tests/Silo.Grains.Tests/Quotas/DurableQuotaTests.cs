@@ -107,6 +107,31 @@ public sealed class DurableQuotaTests
         Assert.Equal(2, trial.ShadowRejections);
     }
 
+    [Fact]
+    public async Task ResetLimit_StartsOnlyThatLimitAfresh_AndTheResetSurvivesACrash()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 30);
+
+        Assert.Equal(LimitResetStatus.Reset, await key.ResetLimitAsync("daily").Bounded());
+        Assert.Equal(LimitResetStatus.LimitNotFound, await key.ResetLimitAsync("weekly").Bounded());
+        Assert.Equal(LimitResetStatus.KeyNotFound, await cluster.Grains.GetGrain<IApiKeyGrain>(TestKeys.Generate().KeyId).ResetLimitAsync("daily").Bounded());
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(100, info!.Usage.Single(u => u.Name == "daily").Remaining);
+        Assert.Equal(970, info.Usage.Single(u => u.Name == "minute").Remaining);
+
+        // Written through: the silo holding the key crashes before any checkpoint interval, and the reset holds.
+        await AdmitAsync(cluster, keyId, secret, times: 2);
+        await KillAsync(cluster, await cluster.OwnerOfAsync(key));
+        info = await key.GetAsync().Bounded();
+        Assert.Equal(100, info!.Usage.Single(u => u.Name == "daily").Remaining);
+
+        var audit = await cluster.Grains.GetGrain<ITenantGrain>("t1").GetAuditAsync(10).Bounded();
+        Assert.Contains(audit!, e => e.Action == "key.limit-reset" && e.KeyId == keyId && e.Detail == "daily");
+    }
+
     private static async Task KillAsync(GatewayCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo)
     {
         await cluster.Cluster.KillSiloAsync(silo).Bounded();

@@ -1,5 +1,6 @@
 using Silo.Grains.LoadBalancing;
 using Silo.Grains.Services;
+using Silo.Grains.Tenants;
 using Silo.Grains.Tests.Infrastructure;
 using Silo.TestKit;
 
@@ -23,5 +24,20 @@ public sealed class DirectoryGrainTests
         // Adding again (a service's new activation lists itself) changes nothing.
         await directory.AddAsync("billing").Bounded();
         Assert.Null(await directory.GetIfNewerAsync(first.Version).Bounded());
+    }
+
+    [Fact]
+    public async Task CreatedTenants_AreListedInTheirOwnIndex()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var tenants = silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Tenants);
+        Assert.Null(await tenants.GetIfNewerAsync(0).Bounded());
+
+        Assert.True(await silo.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(new TenantDefinition("Acme", [])).Bounded());
+        Assert.True(await silo.Grains.GetGrain<ITenantGrain>("globex").CreateAsync(new TenantDefinition("Globex", [])).Bounded());
+        Assert.False(await silo.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(new TenantDefinition("Again", [])).Bounded());
+
+        Assert.Equal(["acme", "globex"], (await tenants.GetIfNewerAsync(0).Bounded())!.Ids);
+        Assert.Null(await silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services).GetIfNewerAsync(0).Bounded());
     }
 }
