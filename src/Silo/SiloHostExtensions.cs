@@ -23,7 +23,8 @@ internal static class SiloHostExtensions
         {
             silo.AddGatewaySilo(builder.Configuration);
 
-            // The dashboard's grains and counters, for the front ends that serve its pages (Dashboard:Enabled).
+            // The dashboard's grains and counters (Dashboard:Enabled); front ends serve its pages, and so does
+            // this silo when it has an admin token (SiloDashboard).
             if (ServiceDefaultsExtensions.DashboardEnabled(builder.Configuration))
             {
                 silo.AddDashboard();
@@ -35,14 +36,14 @@ internal static class SiloHostExtensions
             }
         });
         builder.Services.AddHealthChecks().AddCheck<SiloActiveCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
-        problem = string.Empty;
-        return true;
+        return SiloDashboard.TryAdd(builder, out problem);
     }
 
-    /// <summary>Operations endpoints: /metrics, health, this silo's view of the cluster, and where a grain lives.</summary>
+    /// <summary>Operations endpoints: /metrics, health, the dashboard, this silo's view of the cluster, and where a grain lives.</summary>
     public static void MapSiloHost(this WebApplication app)
     {
         app.MapDefaultEndpoints();
+        SiloDashboard.Map(app);
         app.MapGet("/silo/status", async (IClusterMembershipService membership, ILocalSiloDetails self, IGrainFactory grains) =>
         {
             var snapshot = membership.CurrentSnapshot;

@@ -43,4 +43,20 @@ public sealed class StartupConfigurationTests
         Assert.Contains("Silo:Port is required", silo.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", silo.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Silo_WithAnAdminTokenTooShortForItsDashboard_ExitsWithOneLineNamingTheKey()
+    {
+        var dll = RepositoryPaths.BuiltAssembly("Silo", "Silo");
+        await using var silo = ChildProcess.Start(
+            "dotnet",
+            [dll, "--Cluster:Redis=127.0.0.1:1", $"--Silo:Port={FreePort.Next()}", "--Admin:Token=short", $"--Urls=http://127.0.0.1:{FreePort.Next()}"],
+            Path.GetDirectoryName(dll)!,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(silo.Output.Split('\n'), l => l.StartsWith("Invalid configuration", StringComparison.Ordinal));
+        Assert.Contains("Admin:Token must be at least 16", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("short", line, StringComparison.Ordinal);
+    }
 }
