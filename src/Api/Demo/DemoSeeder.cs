@@ -104,6 +104,7 @@ internal sealed partial class DemoSeeder(
                gateway      {address}
                demo tenant  {TenantId}   demo service  {ServiceId}   demo key limit  10 requests/minute
                admin token  {(adminToken.Generated ? admin + "   (generated; set Admin__Token to choose one)" : "(configured)")}
+               console      {address}/console/   (sign in with the admin token)
 
              Copy and paste:
                export SILO={address} SILO_KEY={key} SILO_ADMIN={admin}
