@@ -11,7 +11,8 @@ public sealed record CreateServiceRequest(
     int? TimeoutSeconds,
     HealthCheckDefinition? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
-    OutlierDetectionDefinition? OutlierDetection = null)
+    OutlierDetectionDefinition? OutlierDetection = null,
+    DownstreamHttpVersion? HttpVersion = null)
 {
     /// <summary>The downstream timeout when none is given. The default value is 10 seconds.</summary>
     public const int DefaultTimeoutSeconds = 10;
@@ -26,5 +27,6 @@ public sealed record CreateServiceRequest(
         TimeoutSeconds ?? DefaultTimeoutSeconds,
         HealthCheck,
         CircuitBreaker ?? CircuitBreakerDefinition.Default,
-        OutlierDetection ?? OutlierDetectionDefinition.Default);
+        OutlierDetection ?? OutlierDetectionDefinition.Default,
+        HttpVersion ?? DownstreamHttpVersion.Http11);
 }

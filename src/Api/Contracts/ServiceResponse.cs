@@ -15,7 +15,8 @@ public sealed record ServiceResponse(
     CircuitStatus Circuit,
     long HealthCheckRounds,
     long Version,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DownstreamHttpVersion HttpVersion)
 {
     public static ServiceResponse From(ServiceInfo info)
     {
@@ -25,6 +26,6 @@ public sealed record ServiceResponse(
         return new(
             d.Id, info.EndpointStatus, d.LoadBalancing, d.TimeoutSeconds, d.HealthCheck,
             d.CircuitBreaker ?? CircuitBreakerDefinition.Default, d.OutlierDetection ?? OutlierDetectionDefinition.Default,
-            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt);
+            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion);
     }
 }

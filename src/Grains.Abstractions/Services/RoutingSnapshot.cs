@@ -17,4 +17,5 @@ public sealed record RoutingSnapshot(
     LoadBalancingPolicy LoadBalancing,
     int TimeoutSeconds,
     CircuitState Circuit,
-    int CircuitRetryAfterMilliseconds);
+    int CircuitRetryAfterMilliseconds,
+    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11);

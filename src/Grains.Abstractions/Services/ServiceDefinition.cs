@@ -14,4 +14,5 @@ public sealed record ServiceDefinition(
     int TimeoutSeconds,
     HealthCheckDefinition? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
-    OutlierDetectionDefinition? OutlierDetection = null);
+    OutlierDetectionDefinition? OutlierDetection = null,
+    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11);

@@ -226,7 +226,7 @@ public sealed partial class ServiceGrain(
         }
 
         _version++;
-        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0);
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion);
     }
 
     /// <summary>The snapshot with the breaker's wait as of now (front ends count it down locally).</summary>
