@@ -21,14 +21,23 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:{port}</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
+    /// <param name="map">Maps the app's routes.</param>
+    /// <param name="protocols">What the port speaks; HTTP/1.1 when not given (<c>Http2</c> alone: h2c with prior knowledge).</param>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = null;
+            if (protocols is { } chosen)
+            {
+                o.ConfigureEndpointDefaults(listen => listen.Protocols = chosen);
+            }
+        });
         var app = builder.Build();
         map(app);
         await app.StartAsync().Bounded();
