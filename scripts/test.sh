@@ -9,6 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v promtool >/dev/null 2>&1 || packages+=(prometheus) # promtool: the metrics test checks /metrics with Prometheus' own parser
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client) # kubectl: tests/Silo.Deploy.Tests renders deploy/k8s with kubectl kustomize
 if ((${#packages[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "scripts/test.sh: missing ${packages[*]}; run as root or install them" >&2
