@@ -30,7 +30,11 @@ public sealed class PublishedHosts : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         foreach (var host in new[] { HostKind.Silo, HostKind.FrontEnd })
         {
-            await using var publish = ChildProcess.Start("dotnet", [.. PublishArguments(host), "-o", PublishDirectory(host), "-nologo"], RepositoryPaths.Root);
+            // No build servers or reused MSBuild nodes: nothing the test starts outlives it.
+            await using var publish = ChildProcess.Start(
+                "dotnet",
+                [.. PublishArguments(host), "-o", PublishDirectory(host), "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+                RepositoryPaths.Root);
             var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(5));
             if (exitCode != 0)
             {
