@@ -51,7 +51,8 @@ public sealed class ManifestSettingsTests
         Assert.Null(AppSettingsCatalog.WhyNotRead(silo, "Silo:GatewayPort", "30000"));
         Assert.NotNull(AppSettingsCatalog.WhyNotRead(silo, "Silo:GatewayPrt", "30000"));
         Assert.NotNull(AppSettingsCatalog.WhyNotRead(silo, "Silo:GatewayPort", "thirty thousand"));
-        Assert.NotNull(AppSettingsCatalog.WhyNotRead(silo, "Admin:Token", "a-front-end-setting"));
+        Assert.NotNull(AppSettingsCatalog.WhyNotRead(silo, "Edge:MaxBodyBytes", "1024"));
+        Assert.Null(AppSettingsCatalog.WhyNotRead(silo, "Admin:Token", "the-password-of-the-silo-dashboard"));
         Assert.NotNull(AppSettingsCatalog.WhyNotRead(silo, "Cluster:Membership:ProbeTimout", "00:00:01"));
         Assert.Null(AppSettingsCatalog.WhyNotRead(silo, "Cluster:Membership:ProbeTimeout", "00:00:01"));
         Assert.Null(AppSettingsCatalog.WhyNotRead(silo, "Telemetry:Enabled", "true"));
