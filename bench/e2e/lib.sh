@@ -82,3 +82,21 @@ start_baseline() {
   dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll --urls="http://127.0.0.1:$1" >"$work/baseline-$1.log" 2>&1 &
   pids+=($!)
 }
+
+# gateway_with_downstream NAME: $api_port, $down_port and $api; the front end (embedded default) and
+# bench/Baseline started and ready; tenant "bench" with one key ($key, a limit no benchmark reaches, named NAME).
+gateway_with_downstream() {
+  api_port=$(free_port)
+  down_port=$(free_port)
+  start_gateway "$api_port"
+  start_baseline "$down_port"
+  api="http://127.0.0.1:$api_port"
+  wait_ready "$api/health/ready"
+  wait_ready "http://127.0.0.1:$down_port/hello/x"
+  auth="Authorization: Bearer $admin"
+  json='Content-Type: application/json'
+  curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/tenants" -d '{"id":"bench","name":"bench"}'
+  key=$(curl -fsS -H "$auth" -H "$json" "$api/admin/tenants/bench/keys" \
+    -d "{\"name\":\"$1\",\"limits\":[{\"name\":\"key\",\"algorithm\":\"token-bucket\",\"limit\":1000000000,\"windowSeconds\":60}]}" \
+    | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
+}

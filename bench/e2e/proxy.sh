@@ -21,21 +21,8 @@ dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
 
 begin_run
-api_port=$(free_port)
-down_port=$(free_port)
-start_gateway "$api_port"
-start_baseline "$down_port"
-api="http://127.0.0.1:$api_port"
+gateway_with_downstream proxy
 down="http://127.0.0.1:$down_port"
-wait_ready "$api/health/ready"
-wait_ready "$down/hello/x"
-
-auth="Authorization: Bearer $admin"
-json='Content-Type: application/json'
-curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/tenants" -d '{"id":"bench","name":"bench"}'
-key=$(curl -fsS -H "$auth" -H "$json" "$api/admin/tenants/bench/keys" \
-  -d '{"name":"proxy","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
-  | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
 curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/services" \
   -d "{\"id\":\"hello\",\"endpoints\":[{\"url\":\"$down\"}],\"circuitBreaker\":{\"minimumThroughput\":1000000}}"
 curl -fsS -o /dev/null -H "X-Api-Key: $key" "$api/hello/hello/warm"

@@ -19,20 +19,7 @@ dotnet build bench/WebSocketRoundTrip -c Release -nologo -v quiet >/dev/null
 client=bench/WebSocketRoundTrip/bin/Release/net10.0/WebSocketRoundTrip.dll
 
 begin_run
-api_port=$(free_port)
-down_port=$(free_port)
-start_gateway "$api_port"
-start_baseline "$down_port"
-api="http://127.0.0.1:$api_port"
-wait_ready "$api/health/ready"
-wait_ready "http://127.0.0.1:$down_port/hello/x"
-
-auth="Authorization: Bearer $admin"
-json='Content-Type: application/json'
-curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/tenants" -d '{"id":"bench","name":"bench"}'
-key=$(curl -fsS -H "$auth" -H "$json" "$api/admin/tenants/bench/keys" \
-  -d '{"name":"ws","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
-  | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
+gateway_with_downstream ws
 curl -fsS -o /dev/null -H "$auth" -H "$json" "$api/admin/services" \
   -d "{\"id\":\"echo\",\"endpoints\":[{\"url\":\"http://127.0.0.1:$down_port\"}]}"
 
