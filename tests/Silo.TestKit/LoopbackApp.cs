@@ -21,10 +21,13 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:{port}</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
+    /// <summary>Starts the app on <paramref name="port"/>, or on a free port when none is given.</summary>
+    /// <remarks>A test that stops a downstream and starts it again passes the port it had, so the endpoint registered
+    /// with the gateway comes back at the same URL.</remarks>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
