@@ -10,6 +10,7 @@ packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v promtool >/dev/null 2>&1 || packages+=(prometheus) # promtool: the metrics test checks /metrics with Prometheus' own parser
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)            # the console tests drive it with Playwright (never Playwright's own browser download)
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client) # kubectl: tests/Silo.Deploy.Tests renders deploy/k8s with kubectl kustomize
 if ((${#packages[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "scripts/test.sh: missing ${packages[*]}; run as root or install them" >&2

@@ -38,4 +38,28 @@ app.MapPost("/v1/check", (HttpRequest request) =>
 // Doubles as the downstream of the proxy benchmark (bench/e2e/proxy.sh): a small fixed answer.
 app.MapGet("/hello/{**path}", () => Results.Text("hello from the downstream\n"));
 
+// And of the WebSocket benchmark (bench/e2e/websocket.sh): every message sent straight back.
+app.UseWebSockets();
+app.Map("/ws", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        return Results.BadRequest();
+    }
+
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[64 * 1024];
+    while (true)
+    {
+        var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+        if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+        {
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+            return Results.Empty;
+        }
+
+        await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+    }
+});
+
 app.Run();

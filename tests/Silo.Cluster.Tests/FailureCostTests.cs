@@ -24,6 +24,12 @@ public sealed class FailureCostTests(ITestOutputHelper output)
     /// </summary>
     private const long RetriedTwiceAtMost = 10;
 
+    /// <summary>
+    /// The pods' termination grace period in deploy/k8s (terminationGracePeriodSeconds): a silo still running
+    /// after it would be killed by Kubernetes (tests/Silo.Deploy.Tests holds it above the longest stop).
+    /// </summary>
+    private static readonly TimeSpan TerminationGracePeriod = TimeSpan.FromSeconds(45);
+
     [Fact]
     public async Task RollingRestart_UnderLoad_FailsNoRequest_AndKeepsTheDailyCount()
     {
@@ -34,26 +40,66 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         var load = SteadyLoad.Start(frontEnd, [.. keys, dailyKey]);
         await load.RunsOnAsync(100, "load is running");
 
-        // Replace every silo, one after another: SIGTERM, wait for its exit, start its successor, wait until every
-        // process sees three silos again.
-        foreach (var silo in cluster.Silos.ToArray())
+        // Replace every silo as the silo Deployment's strategy does (maxSurge 1, maxUnavailable 0): start a new
+        // silo, wait until its readiness endpoint says ready (the readiness probe), then SIGTERM an old one and
+        // start the next new one at once (a terminating pod counts towards neither bound), until none is old.
+        var rollout = Stopwatch.StartNew();
+        var readyAfter = new List<TimeSpan>();
+        var stops = new List<Task<SiloStop>>();
+        foreach (var old in cluster.Silos.ToArray())
         {
-            silo.Process.Terminate();
-            Assert.Equal(0, await silo.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            await cluster.StartSiloAsync();
-            await cluster.WaitForAgreementAsync(silos: 3);
+            var started = Stopwatch.StartNew();
+            var successor = await cluster.StartSiloAsync(waitForJoin: false);
+            await successor.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            readyAfter.Add(started.Elapsed);
+            stops.Add(StopAsync(old));
             await load.RunsOnAsync(50, "load goes on with the new silo");
         }
 
+        var stopped = await Task.WhenAll(stops);
+        var rolledOut = rollout.Elapsed;
+        await cluster.WaitForAgreementAsync(silos: 3);
+        await load.RunsOnAsync(50, "load goes on after the rollout");
         await load.StopAsync();
         var answers = load.Results.ToArray();
         var failed = answers.Where(a => a.Status != 200).ToArray();
         var dailyAdmitted = answers.Count(a => a.Key == dailyKey && a.Status == 200);
         var dailyUsed = DailyLimit - await RemainingAsync(frontEnd, dailyKeyId);
-        output.WriteLine($"rolling restart of 3 silos: {failed.Length} of {answers.Length} requests failed; daily key admitted {dailyAdmitted}, counted {dailyUsed}; slowest answer {answers.Max(a => a.Took).TotalMilliseconds:F0} ms");
+        output.WriteLine($"rolling restart of 3 silos (surge 1, unavailable 0): {failed.Length} of {answers.Length} requests failed; daily key admitted {dailyAdmitted}, counted {dailyUsed}; slowest answer {answers.Max(a => a.Took).TotalMilliseconds:F0} ms; " +
+                         $"rollout {rolledOut.TotalSeconds:F1} s; new silos ready after {string.Join(", ", readyAfter.Select(r => r.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} s; " +
+                         $"old silos stopped in {string.Join(", ", stopped.Select(s => s.Took.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} s, readiness said stopping before exit for {stopped.Count(s => s.SawStopping)} of {stopped.Length}");
 
+        Assert.All(stopped, s => Assert.Equal(0, s.ExitCode));
         Assert.True(failed.Length == 0, $"{failed.Length} of {answers.Length} requests failed: {string.Join(", ", failed.Select(f => f.Status).Distinct())}");
         Assert.InRange(dailyUsed, dailyAdmitted, dailyAdmitted + RetriedTwiceAtMost);
+    }
+
+    /// <summary>
+    /// SIGTERM, then the readiness endpoint watched until the process exits (a Kubernetes readiness probe would
+    /// see what it answers); the process must exit within the pods' grace period.
+    /// </summary>
+    private static async Task<SiloStop> StopAsync(SiloProcess silo)
+    {
+        var clock = Stopwatch.StartNew();
+        silo.Process.Terminate();
+        var exited = silo.Process.WaitForExitAsync(TerminationGracePeriod);
+        var sawStopping = false;
+        while (!exited.IsCompleted)
+        {
+            try
+            {
+                using var response = await silo.Client.GetAsync("/health/ready");
+                sawStopping |= (int)response.StatusCode == 503 && (await response.Content.ReadAsStringAsync()).Contains("\"stopping\"", StringComparison.Ordinal);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // the process has stopped listening
+            }
+
+            await Task.WhenAny(exited, Task.Delay(50));
+        }
+
+        return new SiloStop(await exited, clock.Elapsed, sawStopping);
     }
 
     [Fact]

@@ -57,7 +57,8 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    public async Task<SiloProcess> StartSiloAsync()
+    /// <param name="waitForJoin">Wait until the silo logs that it joined the cluster; without, return once it is started.</param>
+    public async Task<SiloProcess> StartSiloAsync(bool waitForJoin = true)
     {
         var port = FreePort.Next();
         var httpPort = FreePort.Next();
@@ -73,7 +74,11 @@ public sealed class ProcessCluster : IAsyncDisposable
             Silos.Add(silo);
         }
 
-        await process.WaitForLineAsync(line => line.Contains("joined the cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        if (waitForJoin)
+        {
+            await process.WaitForLineAsync(line => line.Contains("joined the cluster", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        }
+
         return silo;
     }
 
@@ -253,6 +258,33 @@ public sealed class SiloProcess(ChildProcess process, int port, HttpClient clien
     public HttpClient Client { get; } = client;
 
     public async Task<JsonElement> StatusAsync() => JsonDocument.Parse(await Client.GetStringAsync("/silo/status")).RootElement;
+
+    /// <summary>
+    /// Waits until <c>/health/ready</c> answers 200 <c>"ready"</c> (the silo is Active in the membership), as a
+    /// Kubernetes readiness probe would; fails at once if the process exits.
+    /// </summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout) =>
+        Await.UntilAsync(
+            async () =>
+            {
+                if (Process.HasExited)
+                {
+                    throw new InvalidOperationException($"The silo exited ({Process.ExitCode}) before it was ready:\n{Process.Output}");
+                }
+
+                try
+                {
+                    using var response = await Client.GetAsync("/health/ready");
+                    return response.IsSuccessStatusCode &&
+                           JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString() == "ready";
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "the silo is ready",
+            timeout);
 
     public async ValueTask DisposeAsync()
     {

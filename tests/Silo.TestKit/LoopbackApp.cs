@@ -21,17 +21,27 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:{port}</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    /// <summary>Starts the app on <paramref name="port"/>, or on a free port when none is given.</summary>
-    /// <remarks>A test that stops a downstream and starts it again passes the port it had, so the endpoint registered
-    /// with the gateway comes back at the same URL.</remarks>
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, int? port = null)
+    /// <param name="map">Maps the app's routes.</param>
+    /// <param name="protocols">What the port speaks; HTTP/1.1 when not given (<c>Http2</c> alone: h2c with prior knowledge).</param>
+    /// <param name="port">
+    /// The port to listen on; a free one when not given. A test that stops a downstream and starts it again passes
+    /// the port it had, so the endpoint registered with the gateway comes back at the same URL.
+    /// </param>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         port ??= FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = null;
+            if (protocols is { } chosen)
+            {
+                o.ConfigureEndpointDefaults(listen => listen.Protocols = chosen);
+            }
+        });
         var app = builder.Build();
         map(app);
         await app.StartAsync().Bounded();

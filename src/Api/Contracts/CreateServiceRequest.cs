@@ -15,6 +15,7 @@ public sealed record CreateServiceRequest(
     HealthCheckRequest? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
     OutlierDetectionRequest? OutlierDetection = null,
+    DownstreamHttpVersion? HttpVersion = null,
     int? PanicThresholdPercent = null)
 {
     /// <summary>The downstream timeout when none is given. The default value is 10 seconds.</summary>
@@ -31,5 +32,6 @@ public sealed record CreateServiceRequest(
         HealthCheck?.ToDefinition(),
         CircuitBreaker ?? CircuitBreakerDefinition.Default,
         (OutlierDetection ?? new OutlierDetectionRequest()).ToDefinition(),
+        HttpVersion ?? DownstreamHttpVersion.Http11,
         PanicThresholdPercent ?? ServiceDefinition.DefaultPanicThresholdPercent);
 }

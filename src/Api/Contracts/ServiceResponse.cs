@@ -20,7 +20,8 @@ public sealed record ServiceResponse(
     CircuitStatus Circuit,
     long HealthCheckRounds,
     long Version,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DownstreamHttpVersion HttpVersion)
 {
     public static ServiceResponse From(ServiceInfo info)
     {
@@ -34,6 +35,6 @@ public sealed record ServiceResponse(
             d.Id, info.EndpointStatus, d.LoadBalancing, d.PanicThreshold(), info.Panic, d.TimeoutSeconds, d.HealthCheck,
             d.CircuitBreaker ?? CircuitBreakerDefinition.Default,
             outliers with { UnejectOnHealthyCheck = outliers.UnejectsOnHealthyCheck() },
-            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt);
+            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion);
     }
 }

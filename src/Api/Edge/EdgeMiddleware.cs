@@ -7,7 +7,7 @@ namespace Silo.Api.Edge;
 
 /// <summary>
 /// The first thing every request meets: size limits answered with problem bodies (414, 431, 413), request
-/// smuggling shapes refused (400), TRACE refused (405), and the client address taken from <c>X-Forwarded-For</c> only when the
+/// smuggling shapes refused (400), TRACE, TRACK and plain CONNECT refused (405), and the client address taken from <c>X-Forwarded-For</c> only when the
 /// peer is a trusted proxy. Kestrel's own limits sit above these as a backstop.
 /// </summary>
 internal sealed class EdgeMiddleware(RequestDelegate next, IOptions<EdgeOptions> options, TrustedProxies proxies)
@@ -21,9 +21,11 @@ internal sealed class EdgeMiddleware(RequestDelegate next, IOptions<EdgeOptions>
     {
         var request = context.Request;
 
-        // TRACE echoes the request back (headers and all, credentials included) and TRACK is its old twin:
-        // the gateway answers neither and forwards neither.
-        if (HttpMethods.IsTrace(request.Method) || string.Equals(request.Method, "TRACK", StringComparison.OrdinalIgnoreCase))
+        // TRACE echoes the request back (headers and all, credentials included) and TRACK is its old twin; a
+        // CONNECT would make the gateway an open tunnel to any host (HTTP/2's extended CONNECT, a WebSocket, is
+        // not this): the gateway answers none of them and forwards none.
+        if (HttpMethods.IsTrace(request.Method) || string.Equals(request.Method, "TRACK", StringComparison.OrdinalIgnoreCase) ||
+            (HttpMethods.IsConnect(request.Method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect != true))
         {
             context.Response.Headers.Allow = AllowedMethods;
             return Problem.For(GatewayError.MethodNotAllowed).ExecuteAsync(context);

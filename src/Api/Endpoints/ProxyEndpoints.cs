@@ -13,8 +13,6 @@ namespace Silo.Api.Endpoints;
 /// <summary><c>ANY /{service}/{**path}</c>: admit, pick an endpoint from the cached route, forward.</summary>
 internal static class ProxyEndpoints
 {
-    private const string ProbeTokenKey = "silo.probe";
-
     public static void MapProxyEndpoints(this IEndpointRouteBuilder app)
     {
         app.Map("/{service}/{**path}", ProxyAsync)
@@ -28,29 +26,21 @@ internal static class ProxyEndpoints
         Admission admission,
         RoutingTable routes,
         OutcomeReporter outcomes,
-        HttpForwarder forwarder,
+        ForwardingPipeline pipeline,
         GatewayMetrics metrics,
         TimeProvider time)
     {
-        // Reserved segments belong to the gateway and malformed ids can never be services: answer
-        // without touching a grain.
-        if (ReservedPaths.IsReserved(service))
+        // Reserved segments belong to the gateway and malformed ids can never be services; a request the
+        // gateway could not forward faithfully is the client's to fix: all answered without touching a grain.
+        if (RefuseAtTheDoor(context, service, admission) is { } refusal)
         {
-            await Problem.WriteAsync(context, GatewayError.RouteNotFound);
+            await refusal.ExecuteAsync(context);
             return;
         }
 
-        if (!ServiceValidation.IsServiceId(service))
+        if (!ForwardPath.TryGetRemainder(context, skipSegments: 1, out var pathAndQuery))
         {
-            await Problem.WriteAsync(context, GatewayError.UnknownService);
-            return;
-        }
-
-        // Nothing is looked up for an address that spent its failed-authentication budget or a request
-        // without a well-formed key.
-        if (admission.IsBlocked(context.Request))
-        {
-            await Admission.TooManyFailuresProblem().ExecuteAsync(context);
+            await Problem.WriteAsync(context, GatewayError.InvalidPath);
             return;
         }
 
@@ -71,24 +61,99 @@ internal static class ProxyEndpoints
         var admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
         if (!admitted.IsAllowed)
         {
-            await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);
+            await ReportAsync(grains, routes, outcomes, metrics, service, probe, null);
             await Admission.WriteRefusalAsync(context, admitted);
             return;
         }
 
-        var endpoint = route.Pick();
-        if (endpoint is null)
+        var feature = new ProxyFeature
         {
-            await ReleaseProbeAsync(context, grains, routes, service, probe, success: null);
-            RateLimitHeaders.Apply(context.Response, admitted);
-            await Problem.WriteAsync(context, GatewayError.NoHealthyEndpoint, retryAfterSeconds: 1);
+            Service = service,
+            PathAndQuery = pathAndQuery,
+            Endpoints = new RouteSelection(route),
+            Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
+            HttpVersion = route.Snapshot.HttpVersion,
+            Admission = admitted,
+            ProbeToken = probe,
+            MaxAttempts = probe is null ? ProxyFeature.DefaultMaxAttempts : 1,
+            Budget = probe is null ? route.Budget : null,
+            IdempotencyScope = admitted.TenantId,
+        };
+        context.Features.Set(feature);
+        var error = await pipeline.ForwardAsync(context, feature);
+        await ForwardingPipeline.AnswerAsync(context, feature, error);
+        await ReportAsync(grains, routes, outcomes, metrics, service, probe, feature);
+    }
+
+    /// <summary>The refusal of a request nothing need be looked up for; null to go on.</summary>
+    private static IResult? RefuseAtTheDoor(HttpContext context, string service, Admission admission)
+    {
+        if (ReservedPaths.IsReserved(service))
+        {
+            return Problem.For(GatewayError.RouteNotFound);
+        }
+
+        if (!ServiceValidation.IsServiceId(service))
+        {
+            return Problem.For(GatewayError.UnknownService);
+        }
+
+        // Nothing is looked up for an address that spent its failed-authentication budget.
+        if (admission.IsBlocked(context.Request))
+        {
+            return Admission.TooManyFailuresProblem();
+        }
+
+        return ForwardableHeaders.FirstInvalid(context.Request.Headers) is { } header
+            ? Problem.For(GatewayError.InvalidHeader, $"The value of '{header}' has characters other than visible ASCII, space and tab.")
+            : null;
+    }
+
+    /// <summary>
+    /// The report step: each attempt to the metrics and, for the downstream's health, to the batched outcome reports —
+    /// or, for the half-open probe, its one outcome to the service grain (a probe without one, refused or left by
+    /// its client, is given back so another request may probe at once). The client's own faults count nowhere.
+    /// </summary>
+    private static async Task ReportAsync(
+        IGrainFactory grains, RoutingTable routes, OutcomeReporter outcomes, GatewayMetrics metrics, string service, long? probe, ProxyFeature? feature)
+    {
+        bool? probeOutcome = null;
+        foreach (var attempt in feature?.Attempts ?? [])
+        {
+            metrics.ForwardAttempt(service, attempt.Result switch
+            {
+                AttemptResult.Success => "success",
+                AttemptResult.ClientAborted => "client-aborted",
+                AttemptResult.ClientFault => "client-fault",
+                _ => "failure",
+            });
+            if (attempt.Result is AttemptResult.Success or AttemptResult.Failure)
+            {
+                var ok = attempt.Result == AttemptResult.Success;
+                if (probe is null)
+                {
+                    outcomes.Record(service, feature!.Used[attempt.Attempt].Url, ok);
+                }
+                else
+                {
+                    probeOutcome = ok;
+                }
+            }
+        }
+
+        if (probe is not { } token)
+        {
             return;
         }
 
-        var success = await ForwardAsync(context, forwarder, outcomes, metrics, route, endpoint, service, admitted, probe);
-        if (probe)
+        var grain = grains.GetGrain<IServiceGrain>(service);
+        if (probeOutcome is { } success)
         {
-            await ReleaseProbeAsync(context, grains, routes, service, probe, success);
+            routes.Observe(service, await grain.ReportProbeAsync(token, success));
+        }
+        else
+        {
+            await grain.ReleaseProbeAsync(token);
         }
     }
 
@@ -123,106 +188,16 @@ internal static class ProxyEndpoints
     }
 
     /// <summary>
-    /// Forwards (retrying bodiless idempotent requests on another endpoint within the service's retry budget)
-    /// and answers. Each attempt's outcome goes to the batched reports; a probe is sent once and its outcome
-    /// returned instead (null: the client left, which says nothing about the downstream).
-    /// </summary>
-    private static async Task<bool?> ForwardAsync(
-        HttpContext context, HttpForwarder forwarder, OutcomeReporter outcomes, GatewayMetrics metrics, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe)
-    {
-        var used = new EndpointLoad?[ForwardRequest.DefaultMaxAttempts];
-        bool? probeOutcome = null;
-        ForwardOutcome outcome;
-        try
-        {
-            outcome = await forwarder.ForwardAsync(context, Plan(context, outcomes, metrics, route, first, service, admission, probe, used, ok => probeOutcome = ok));
-        }
-        finally
-        {
-            // Every endpoint handed out counts as in flight until the whole exchange is over.
-            foreach (var endpoint in used)
-            {
-                endpoint?.EndRequest();
-            }
-        }
-
-        if (outcome.Error is { } error && !context.Response.HasStarted)
-        {
-            RateLimitHeaders.Apply(context.Response, admission);
-            await Problem.WriteAsync(context, error);
-        }
-
-        return probeOutcome;
-    }
-
-    /// <summary>The forward of one request: targets for each attempt, and where each attempt's outcome goes.</summary>
-    private static ForwardRequest Plan(
-        HttpContext context, OutcomeReporter outcomes, GatewayMetrics metrics, ServiceRoute route, EndpointLoad first, string service, AdmissionResult admission, bool probe, EndpointLoad?[] used, Action<bool> onProbe) =>
-        new()
-        {
-            Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
-            MaxAttempts = probe ? 1 : ForwardRequest.DefaultMaxAttempts,
-            Budget = probe ? null : route.Budget,
-            IdempotencyScope = admission.TenantId,
-            Service = service,
-            Target = attempt =>
-            {
-                var endpoint = attempt == 0 ? first : route.PickOther(used[attempt - 1]!);
-                if (endpoint is null || attempt >= used.Length)
-                {
-                    return null;
-                }
-
-                endpoint.BeginRequest();
-                used[attempt] = endpoint;
-                return BuildTarget(endpoint.Url, context.Request, service);
-            },
-            AttemptCompleted = attempt =>
-            {
-                metrics.ForwardAttempt(service, attempt.Result switch
-                {
-                    AttemptResult.Success => "success",
-                    AttemptResult.ClientAborted => "client-aborted",
-                    _ => "failure",
-                });
-                if (attempt.Result == AttemptResult.ClientAborted || used[attempt.Attempt] is not { } endpoint)
-                {
-                    return;
-                }
-
-                var ok = attempt.Result == AttemptResult.Success;
-                if (probe)
-                {
-                    onProbe(ok);
-                }
-                else
-                {
-                    outcomes.Record(service, endpoint.Url, ok);
-                }
-            },
-            OnResponse = response =>
-            {
-                if (Hosting.GatewayRequest.Of(context) is { } gatewayRequest)
-                {
-                    gatewayRequest.Proxied = true;
-                }
-
-                Cors.CorsMiddleware.RemoveDownstreamCors(response.Headers);
-                RateLimitHeaders.Apply(response, admission);
-            },
-        };
-
-    /// <summary>
-    /// Applies the breaker: (true, false) to go on, (true, true) when this request is the half-open probe,
+    /// Applies the breaker: (true, null) to go on, (true, token) when this request is the half-open probe,
     /// (false, _) when the 503 has been written.
     /// </summary>
-    private static async Task<(bool Proceed, bool Probe)> PassCircuitAsync(HttpContext context, IGrainFactory grains, ServiceRoute route, string service, TimeProvider time)
+    private static async Task<(bool Proceed, long? Probe)> PassCircuitAsync(HttpContext context, IGrainFactory grains, ServiceRoute route, string service, TimeProvider time)
     {
         switch (route.Decide(time.GetTimestamp(), time.TimestampFrequency, out var retryAfter))
         {
             case CircuitDecision.Refuse:
                 await WriteCircuitOpenAsync(context, retryAfter);
-                return (false, false);
+                return (false, null);
             case CircuitDecision.Probe:
                 var grant = await grains.GetGrain<IServiceGrain>(service).TryAcquireProbeAsync();
                 if (!grant.Granted)
@@ -230,51 +205,15 @@ internal static class ProxyEndpoints
                     var wait = TimeSpan.FromMilliseconds(Math.Max(grant.RetryAfterMilliseconds, 1000));
                     route.ProbeRefused(time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency));
                     await WriteCircuitOpenAsync(context, wait);
-                    return (false, false);
+                    return (false, null);
                 }
 
-                context.Items[ProbeTokenKey] = grant.Token;
-                return (true, true);
+                return (true, grant.Token);
             default:
-                return (true, false);
-        }
-    }
-
-    /// <summary>
-    /// Reports the probe's outcome; a probe without one (refused by admission, no endpoint, the client left) is
-    /// given back so that another request may probe at once.
-    /// </summary>
-    private static async Task ReleaseProbeAsync(HttpContext context, IGrainFactory grains, RoutingTable routes, string service, bool probe, bool? success)
-    {
-        if (!probe || context.Items[ProbeTokenKey] is not long token)
-        {
-            return;
-        }
-
-        var grain = grains.GetGrain<IServiceGrain>(service);
-        if (success is { } ok)
-        {
-            routes.Observe(service, await grain.ReportProbeAsync(token, ok));
-        }
-        else
-        {
-            await grain.ReleaseProbeAsync(token);
+                return (true, null);
         }
     }
 
     private static Task WriteCircuitOpenAsync(HttpContext context, TimeSpan retryAfter) =>
         Problem.WriteAsync(context, GatewayError.CircuitOpen, retryAfterSeconds: (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)));
-
-    /// <summary>
-    /// The endpoint's base URL + the path after <c>/{service}</c> + the query. Scheme and authority come only
-    /// from the registered endpoint, so nothing in the request can send it elsewhere.
-    /// </summary>
-    internal static Uri BuildTarget(string endpointUrl, HttpRequest request, string service)
-    {
-        var endpoint = new Uri(endpointUrl, UriKind.Absolute);
-        request.Path.StartsWithSegments("/" + service, StringComparison.Ordinal, out var remaining);
-        var basePath = endpoint.AbsolutePath.TrimEnd('/');
-        var target = $"{endpoint.Scheme}://{endpoint.Authority}{basePath}{remaining.ToUriComponent()}{request.QueryString.ToUriComponent()}";
-        return new Uri(target, UriKind.Absolute);
-    }
 }

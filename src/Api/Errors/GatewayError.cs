@@ -45,6 +45,18 @@ public enum GatewayError
     /// <summary>404: no such tenant (admin API).</summary>
     UnknownTenant,
 
+    /// <summary>400: the request body could not be read to forward it (malformed chunked framing, cut off).</summary>
+    InvalidRequestBody,
+
+    /// <summary>400: a header value with characters that cannot be forwarded (non-ASCII or control characters).</summary>
+    InvalidHeader,
+
+    /// <summary>400: a dot segment in the path, in any encoding; never forwarded.</summary>
+    InvalidPath,
+
+    /// <summary>408: the request body arrived below the minimum data rate.</summary>
+    RequestBodyTimeout,
+
     /// <summary>404: no such key (admin API).</summary>
     UnknownKey,
 

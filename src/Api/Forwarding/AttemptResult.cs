@@ -9,6 +9,12 @@ public enum AttemptResult
     /// <summary>Connect or transport failure, timeout, a 5xx response, or a response body the downstream broke off.</summary>
     Failure,
 
-    /// <summary>The client went away first; says nothing about the downstream.</summary>
+    /// <summary>The client went away first, or a tunnel idled out; says nothing about the downstream.</summary>
     ClientAborted,
+
+    /// <summary>
+    /// The client's request was at fault (a malformed or stalled body, one over the size limit): answered by the
+    /// gateway with a 4xx and never counted against the downstream.
+    /// </summary>
+    ClientFault,
 }

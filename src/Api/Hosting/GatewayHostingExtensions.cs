@@ -62,7 +62,10 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<CorsTable>();
         builder.Services.AddOptions<Silo.Grains.Idempotency.IdempotencyOptions>()
             .BindConfiguration(Silo.Grains.Idempotency.IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<HttpForwarder>();
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<ProxyForwarder>();
+        builder.Services.AddSingleton<IdempotentForwarding>();
+        builder.Services.AddSingleton<ForwardingPipeline>();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
         builder.Services.AddAdminRateLimiting();
         builder.AddEdge();

@@ -20,4 +20,5 @@ public sealed record RoutingSnapshot(
     int TimeoutSeconds,
     CircuitState Circuit,
     int CircuitRetryAfterMilliseconds,
+    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
     bool Panic = false);

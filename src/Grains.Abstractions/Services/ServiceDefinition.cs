@@ -24,6 +24,7 @@ public sealed record ServiceDefinition(
     HealthCheckDefinition? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
     OutlierDetectionDefinition? OutlierDetection = null,
+    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
     int? PanicThresholdPercent = null)
 {
     /// <summary>The panic threshold when the service does not say. The default value is 50 (percent), as in Envoy.</summary>

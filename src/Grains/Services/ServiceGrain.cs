@@ -233,7 +233,7 @@ public sealed partial class ServiceGrain(
         }
 
         _version++;
-        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, panic);
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic);
     }
 
     private void LogPanic(string service, bool panic, RoutedEndpoint[] routed)

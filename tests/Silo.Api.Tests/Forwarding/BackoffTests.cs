@@ -15,7 +15,7 @@ public sealed class BackoffTests
     [InlineData(2, 0.0, 0)]
     public void Backoff_IsFullJitterUnderACappedExponential(int retry, double jitter, double expectedMilliseconds)
     {
-        using var forwarder = new HttpForwarder(NullLogger<HttpForwarder>.Instance, null!, TimeProvider.System, () => jitter);
+        using var forwarder = new ProxyForwarder(null!, NullLogger<ProxyForwarder>.Instance, TimeProvider.System, () => jitter);
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), forwarder.Backoff(retry));
     }

@@ -43,7 +43,7 @@ public sealed class IdempotencyBudgetTests(SmallIdempotencyBudgetGatewayFactory 
         await Expect.ProblemAsync(await PostAsync(client, paths[0], "flood-0"), 409, "idempotent-response-not-recorded");
         using var newest = await PostAsync(client, paths[29], "flood-29");
         Assert.Equal(200, (int)newest.StatusCode);
-        Assert.True(newest.Headers.Contains(HttpForwarder.IdempotencyReplayedHeader));
+        Assert.True(newest.Headers.Contains(IdempotentForwarding.ReplayedHeader));
         Assert.Equal(size, (await newest.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal(30, downstream.Hits($"/bytes/{size}"));
     }
@@ -61,15 +61,10 @@ public sealed class IdempotencyBudgetTests(SmallIdempotencyBudgetGatewayFactory 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(HttpForwarder.IdempotencyKeyHeader, key);
+        request.Headers.TryAddWithoutValidation(IdempotentForwarding.KeyHeader, key);
         return client.SendAsync(request);
     }
 
     private string Scenario(Uri target) =>
-        gateway.Scenario(_ => new ForwardRequest
-        {
-            Timeout = TimeSpan.FromSeconds(5),
-            Target = attempt => attempt == 0 ? target : null,
-            IdempotencyScope = _scope,
-        });
+        gateway.Scenario(_ => FixedTargets.Feature([target], idempotencyScope: _scope));
 }

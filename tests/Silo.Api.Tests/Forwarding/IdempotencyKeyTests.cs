@@ -27,8 +27,8 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal("1", second.Headers.GetValues("X-Created").Single());
         Assert.Equal("application/json", second.Content.Headers.ContentType?.MediaType);
-        Assert.False(first.Headers.Contains(HttpForwarder.IdempotencyReplayedHeader));
-        Assert.Equal("true", second.Headers.GetValues(HttpForwarder.IdempotencyReplayedHeader).Single());
+        Assert.False(first.Headers.Contains(IdempotentForwarding.ReplayedHeader));
+        Assert.Equal("true", second.Headers.GetValues(IdempotentForwarding.ReplayedHeader).Single());
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
     {
         var id = Guid.NewGuid().ToString("N");
         var mine = Scenario(Downstream.Url($"/create/{id}"));
-        var theirs = gateway.Scenario(_ => new ForwardRequest { Timeout = TimeSpan.FromSeconds(5), Target = a => a == 0 ? Downstream.Url($"/create/{id}") : null, IdempotencyScope = GatewayFactory.NewId("t") });
+        var theirs = gateway.Scenario(_ => FixedTargets.Feature([Downstream.Url($"/create/{id}")], idempotencyScope: GatewayFactory.NewId("t")));
         using var client = gateway.CreatePlainClient();
 
         await Expect.StatusAsync(await PostAsync(client, mine, "shared"), 201);
@@ -73,7 +73,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
         using var third = await PostAsync(client, path, "slow");
 
         await Expect.StatusAsync(third, 201);
-        Assert.True(third.Headers.Contains(HttpForwarder.IdempotencyReplayedHeader));
+        Assert.True(third.Headers.Contains(IdempotentForwarding.ReplayedHeader));
         Assert.Equal(1, Downstream.Hits($"/gate/{id}"));
     }
 
@@ -99,7 +99,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
             async () =>
             {
                 using var retry = await PostAsync(client, path, "hang-up");
-                return (int)retry.StatusCode == 201 && retry.Headers.Contains(HttpForwarder.IdempotencyReplayedHeader);
+                return (int)retry.StatusCode == 201 && retry.Headers.Contains(IdempotentForwarding.ReplayedHeader);
             },
             "the retry is replayed");
         Assert.Equal(1, Downstream.Hits($"/gate/{id}"));
@@ -178,7 +178,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
         var id = Guid.NewGuid().ToString("N");
         var refused = new Uri($"http://127.0.0.1:{FreePort.Next()}/x");
         var target = refused;
-        var path = gateway.Scenario(_ => new ForwardRequest { Timeout = TimeSpan.FromSeconds(5), Target = a => a == 0 ? target : null, IdempotencyScope = _scope });
+        var path = gateway.Scenario(_ => FixedTargets.Feature([target], idempotencyScope: _scope));
         using var client = gateway.CreatePlainClient();
 
         await Expect.ProblemAsync(await PostAsync(client, path, "retry-me"), 502, "upstream-failed");
@@ -196,7 +196,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
         for (var i = 0; i < 2; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.TryAddWithoutValidation(HttpForwarder.IdempotencyKeyHeader, "get-key");
+            request.Headers.TryAddWithoutValidation(IdempotentForwarding.KeyHeader, "get-key");
             await Expect.StatusAsync(await client.SendAsync(request), 201);
         }
 
@@ -207,7 +207,7 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
     public async Task Post_WithoutScope_IgnoresTheKey()
     {
         var id = Guid.NewGuid().ToString("N");
-        var path = gateway.Scenario(_ => new ForwardRequest { Timeout = TimeSpan.FromSeconds(5), Target = a => a == 0 ? Downstream.Url($"/create/{id}") : null });
+        var path = gateway.Scenario(_ => FixedTargets.Feature([Downstream.Url($"/create/{id}")]));
         using var client = gateway.CreatePlainClient();
 
         await Expect.StatusAsync(await PostAsync(client, path, "ignored"), 201);
@@ -219,15 +219,10 @@ public sealed class IdempotencyKeyTests(ForwardingGatewayFactory gateway, Downst
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string key, CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"amount\":5}", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(HttpForwarder.IdempotencyKeyHeader, key);
+        request.Headers.TryAddWithoutValidation(IdempotentForwarding.KeyHeader, key);
         return client.SendAsync(request, cancellationToken);
     }
 
     private string Scenario(Uri target) =>
-        gateway.Scenario(_ => new ForwardRequest
-        {
-            Timeout = TimeSpan.FromSeconds(5),
-            Target = attempt => attempt == 0 ? target : null,
-            IdempotencyScope = _scope,
-        });
+        gateway.Scenario(_ => FixedTargets.Feature([target], idempotencyScope: _scope));
 }

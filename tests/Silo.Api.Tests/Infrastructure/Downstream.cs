@@ -33,6 +33,8 @@ public sealed class Downstream : IAsyncLifetime
                 Interlocked.Increment(ref _requests);
                 return next(context);
             });
+            app.UseWebSockets();
+            app.Map("/ws", WebSocketEchoAsync);
             app.Map("/echo/{**path}", EchoAsync);
             app.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
             app.Map("/hang", async (HttpContext context) =>
@@ -81,6 +83,42 @@ public sealed class Downstream : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A WebSocket that echoes every message prefixed with <c>echo:</c>; a message <c>close:{code}</c> makes it
+    /// close with that code. The upgrade request's headers come back in the first message.
+    /// </summary>
+    private static async Task WebSocketEchoAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var hello = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal));
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(hello), System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(received.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, received.CloseStatusDescription, context.RequestAborted);
+                return;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count);
+            if (text.StartsWith("close:", StringComparison.Ordinal))
+            {
+                await socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)int.Parse(text[6..], System.Globalization.CultureInfo.InvariantCulture), "asked to", context.RequestAborted);
+                return;
+            }
+
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes("echo:" + text), System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+        }
+    }
+
     private static async Task EchoAsync(HttpContext context)
     {
         long received = 0;
@@ -97,6 +135,7 @@ public sealed class Downstream : IAsyncLifetime
         {
             method = context.Request.Method,
             path = context.Request.Path.Value,
+            rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget,
             query = context.Request.QueryString.Value,
             bodyBytes = received,
             headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal),

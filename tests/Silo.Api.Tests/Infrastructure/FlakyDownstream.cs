@@ -55,7 +55,7 @@ public sealed class FlakyDownstream : IAsyncDisposable
             throw new InvalidOperationException("The downstream is running.");
         }
 
-        _app = await LoopbackApp.StartAsync(Map, new Uri(BaseUrl).Port);
+        _app = await LoopbackApp.StartAsync(Map, port: new Uri(BaseUrl).Port);
     }
 
     public ValueTask DisposeAsync() => new(DieAsync());

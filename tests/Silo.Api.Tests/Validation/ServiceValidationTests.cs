@@ -46,7 +46,7 @@ public sealed class ServiceValidationTests
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        ServiceValidation.Validate(new ServiceDefinition("svc", [new EndpointDefinition("http://127.0.0.1:5000")], LoadBalancingPolicy.RoundRobin, 10, null, null, null, percent), errors);
+        ServiceValidation.Validate(new ServiceDefinition("svc", [new EndpointDefinition("http://127.0.0.1:5000")], LoadBalancingPolicy.RoundRobin, 10, null, null, PanicThresholdPercent: percent), errors);
 
         Assert.Equal(valid, !errors.ContainsKey("panicThresholdPercent"));
     }

@@ -180,7 +180,8 @@ public sealed class ServiceGrainRecoveryTests
             Definition = new LegacyServiceDefinition(
                 "legacy", [new(A), new(B), new(C)], LoadBalancingPolicy.RoundRobin, 10,
                 new HealthCheckDefinition("/health", Interval, 1, HealthyThreshold: 1, UnhealthyThreshold: 1), null,
-                new LegacyOutlierDetectionDefinition(ConsecutiveFailures: 2, BaseEjectionSeconds: 30, MaxEjectionSeconds: 300, MaxEjectionPercent: 50)),
+                new LegacyOutlierDetectionDefinition(ConsecutiveFailures: 2, BaseEjectionSeconds: 30, MaxEjectionSeconds: 300, MaxEjectionPercent: 50),
+                DownstreamHttpVersion.Http2),
             Version = 1,
             CreatedAt = silo.Time.GetUtcNow(),
         };
@@ -188,7 +189,7 @@ public sealed class ServiceGrainRecoveryTests
 
         var read = serializer.Deserialize<ServiceState>(stored)!.Definition!;
         var outliers = read.OutlierDetection!;
-        Assert.Equal(("legacy", 3, 30), (read.Id, read.Endpoints.Count, outliers.BaseEjectionSeconds));
+        Assert.Equal(("legacy", 3, 30, DownstreamHttpVersion.Http2), (read.Id, read.Endpoints.Count, outliers.BaseEjectionSeconds, read.HttpVersion));
         Assert.Null(read.PanicThresholdPercent);
         Assert.Null(outliers.UnejectOnHealthyCheck);
 

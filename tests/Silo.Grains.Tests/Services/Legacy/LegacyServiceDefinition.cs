@@ -3,7 +3,7 @@ using Silo.Grains.Services;
 
 namespace Silo.Grains.Tests.Services.Legacy;
 
-/// <summary><see cref="ServiceDefinition"/> as stored before <c>PanicThresholdPercent</c> existed: its first seven parameters.</summary>
+/// <summary><see cref="ServiceDefinition"/> as stored before <c>PanicThresholdPercent</c> existed: its first eight parameters.</summary>
 [GenerateSerializer, Immutable, Alias("silo.tests.LegacyServiceDefinition")]
 internal sealed record LegacyServiceDefinition(
     string Id,
@@ -12,4 +12,5 @@ internal sealed record LegacyServiceDefinition(
     int TimeoutSeconds,
     HealthCheckDefinition? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
-    LegacyOutlierDetectionDefinition? OutlierDetection);
+    LegacyOutlierDetectionDefinition? OutlierDetection,
+    DownstreamHttpVersion HttpVersion);

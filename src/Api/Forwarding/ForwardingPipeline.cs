@@ -1,0 +1,50 @@
+using Silo.Api.Errors;
+
+namespace Silo.Api.Forwarding;
+
+/// <summary>
+/// The forward step of a proxied request: with an Idempotency-Key through <see cref="IdempotentForwarding"/>,
+/// otherwise straight to the <see cref="ProxyForwarder"/>; every endpoint an attempt went to counts as in flight
+/// until the whole exchange is over.
+/// </summary>
+public sealed class ForwardingPipeline(ProxyForwarder forwarder, IdempotentForwarding idempotency)
+{
+    /// <summary>Null when a response was written or the exchange aborted; otherwise the error to answer with.</summary>
+    public async Task<GatewayError?> ForwardAsync(HttpContext context, ProxyFeature feature)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(feature);
+        try
+        {
+            return feature.IdempotencyScope is { } scope && IdempotentForwarding.Applies(context.Request)
+                ? await idempotency.ForwardAsync(context, feature, scope)
+                : await forwarder.ForwardAsync(context, feature);
+        }
+        finally
+        {
+            foreach (var endpoint in feature.Used)
+            {
+                endpoint.EndRequest();
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="error"/> as a problem when nothing of a response has gone out.</summary>
+    public static Task AnswerAsync(HttpContext context, ProxyFeature feature, GatewayError? error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(feature);
+        if (error is not { } e || context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        ProxiedResponse.ResetHead(context);
+        if (feature.Admission is { } admission)
+        {
+            Endpoints.RateLimitHeaders.Apply(context.Response, admission);
+        }
+
+        return Problem.WriteAsync(context, e, retryAfterSeconds: e == GatewayError.NoHealthyEndpoint ? 1 : null);
+    }
+}

@@ -1,0 +1,159 @@
+using Silo.Api.Auth;
+using Silo.Api.Edge;
+using Silo.Api.Hosting;
+using Silo.Grains.Idempotency;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Silo.Api.Forwarding;
+
+/// <summary>
+/// What the gateway changes in a forwarded request and its response, on top of YARP's own handling of
+/// hop-by-hop headers, upgrades and trailers. Requests: the gateway credential, client-sent
+/// <c>X-Forwarded-*</c> and address headers (unless from a trusted proxy), headers named in <c>Connection</c>,
+/// <c>Host</c> and trace headers are dropped; <c>X-Forwarded-*</c>, <c>X-Request-Id</c> and trace context are
+/// set; the target is the endpoint's base URL plus the raw path (<see cref="ForwardPath"/>). Responses: a
+/// retryable 5xx is discarded when the retry can go (<see cref="ForwardRetries"/>); otherwise the head is
+/// copied without downstream CORS headers and headers named in <c>Connection</c>, with the gateway's
+/// rate-limit headers and request id, and recorded when the request carries an Idempotency-Key.
+/// </summary>
+internal sealed class GatewayTransformer : HttpTransformer
+{
+    public static GatewayTransformer Instance { get; } = new();
+
+    private GatewayTransformer()
+    {
+    }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        var feature = ProxyFeature.Of(httpContext)!;
+        var incoming = httpContext.Request;
+        var headers = proxyRequest.Headers;
+        var chain = httpContext.Features.Get<ForwardedChain>();
+
+        headers.Host = null;
+        headers.Remove(ApiKeyCredentials.HeaderName);
+        if (ApiKeyCredentials.UsesAuthorizationHeader(incoming))
+        {
+            headers.Authorization = null;
+        }
+
+        List<string>? drop = null;
+        foreach (var header in headers.NonValidated)
+        {
+            if (header.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || (chain is null && ClientAddressHeaders.Contains(header.Key)))
+            {
+                (drop ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var name in drop ?? [])
+        {
+            headers.Remove(name);
+        }
+
+        foreach (var name in ConnectionTokens.Named(incoming.Headers.Connection))
+        {
+            headers.Remove(name);
+            proxyRequest.Content?.Headers.Remove(name);
+        }
+
+        // Client-supplied X-Forwarded-* are dropped above: only a trusted proxy's chain is passed on (with the
+        // proxy appended); otherwise the gateway states what it saw itself.
+        var remote = httpContext.Connection.RemoteIpAddress;
+        if (chain is not null)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", chain.ForwardedFor);
+        }
+        else if (remote is not null)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", EdgeMiddleware.Format(remote));
+        }
+
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", chain?.Proto ?? incoming.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", chain?.Host ?? incoming.Host.Value);
+        headers.Remove(RequestContextMiddleware.HeaderName);
+        if (GatewayRequest.Of(httpContext) is { } gatewayRequest)
+        {
+            headers.TryAddWithoutValidation(RequestContextMiddleware.HeaderName, gatewayRequest.RequestId);
+        }
+
+        AddTraceContext(incoming, proxyRequest);
+        var attempt = feature.Current;
+        attempt.Target = ForwardPath.Target(attempt.Endpoint.Url, feature.PathAndQuery);
+        proxyRequest.RequestUri = attempt.Target;
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null)
+        {
+            return false;
+        }
+
+        var feature = ProxyFeature.Of(httpContext)!;
+        var attempt = feature.Current;
+        attempt.StatusCode = (int)proxyResponse.StatusCode;
+
+        // Discarded (body and all) when the retry will go; the client then sees only the retry's answer.
+        if (ForwardRetries.IsRetryableStatus(attempt.StatusCode.Value) && ForwardRetries.TryPlan(feature, attempt))
+        {
+            return false;
+        }
+
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        var response = httpContext.Response;
+        foreach (var name in ConnectionTokens.Named(proxyResponse.Headers.Connection))
+        {
+            response.Headers.Remove(name);
+        }
+
+        // The response keeps the gateway's own X-Request-Id (the downstream got it as a request header).
+        response.Headers.Remove(RequestContextMiddleware.HeaderName);
+        if (GatewayRequest.Of(httpContext) is { } gatewayRequest)
+        {
+            response.Headers[RequestContextMiddleware.HeaderName] = gatewayRequest.RequestId;
+        }
+
+        feature.Capture?.Begin(response.StatusCode, Recorded(response.Headers), proxyResponse.Content.Headers.ContentLength);
+        ProxiedResponse.Prepare(httpContext, feature);
+        return true;
+    }
+
+    /// <summary>
+    /// Without spans, the gateway is still a hop: same trace, its own parent id. tracestate belongs to the trace,
+    /// so it goes along only when the trace is continued (W3C Trace Context §3.3). With spans the handler's client
+    /// span writes them.
+    /// </summary>
+    private static void AddTraceContext(HttpRequest incoming, HttpRequestMessage request)
+    {
+        request.Headers.Remove(TraceParent.HeaderName);
+        request.Headers.Remove(TraceParent.StateHeaderName);
+        if (System.Diagnostics.Activity.Current is not null)
+        {
+            return;
+        }
+
+        var traceparent = TraceParent.ForHop(incoming.Headers[TraceParent.HeaderName], out var continued);
+        request.Headers.TryAddWithoutValidation(TraceParent.HeaderName, traceparent);
+        if (continued && incoming.Headers[TraceParent.StateHeaderName] is { Count: > 0 } state)
+        {
+            request.Headers.TryAddWithoutValidation(TraceParent.StateHeaderName, (IEnumerable<string?>)state);
+        }
+    }
+
+    private static List<RecordedHeader> Recorded(IHeaderDictionary headers)
+    {
+        var recorded = new List<RecordedHeader>(headers.Count);
+        foreach (var (name, values) in headers)
+        {
+            if (!string.Equals(name, RequestContextMiddleware.HeaderName, StringComparison.OrdinalIgnoreCase))
+            {
+                recorded.Add(new RecordedHeader(name, values.ToArray()!));
+            }
+        }
+
+        return recorded;
+    }
+}

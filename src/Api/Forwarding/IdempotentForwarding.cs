@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Silo.Api.Errors;
+using Silo.Grains.Idempotency;
+
+namespace Silo.Api.Forwarding;
+
+/// <summary>
+/// Idempotency-Key for POST and PATCH (draft-ietf-httpapi-idempotency-key-header, Stripe's rules): the first
+/// request with a key is forwarded and its response recorded in the key's grain; a repeat within 24 hours gets
+/// that response replayed (<c>Idempotency-Replayed: true</c>) and never reaches the downstream; a repeat while
+/// the first is in flight gets 409; the same key for another method or target gets 422. Once forwarded, the
+/// first request runs to its answer and is recorded even if its client hangs up, so the client's retry is
+/// replayed rather than executed twice.
+/// </summary>
+public sealed partial class IdempotentForwarding(IGrainFactory grains, ProxyForwarder forwarder, IOptions<IdempotencyOptions> options, ILogger<IdempotentForwarding> logger)
+{
+    public const string KeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotency-Replayed";
+
+    // How long a claim blocks its key without being settled: covers the response wait and a long body; after
+    // it a front end that died mid-request no longer holds the key.
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private readonly int _maxRecordBytes = options.Value.MaxRecordBytes;
+
+    /// <summary>Whether the request is one this applies to: POST or PATCH with the header.</summary>
+    public static bool Applies(HttpRequest request) =>
+        (HttpMethods.IsPost(request.Method) || HttpMethods.IsPatch(request.Method)) && request.Headers.ContainsKey(KeyHeader);
+
+    /// <summary>Forwards, replays or refuses the request; as <see cref="ProxyForwarder.ForwardAsync"/> for the result.</summary>
+    public async Task<GatewayError?> ForwardAsync(HttpContext context, ProxyFeature feature, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(feature);
+        var values = context.Request.Headers[KeyHeader];
+        if (values.Count != 1 || !IdempotencyKeys.IsValid(values[0]))
+        {
+            return GatewayError.InvalidIdempotencyKey;
+        }
+
+        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.GrainKey(scope, values[0]!));
+        var claim = await grain.ClaimAsync(Fingerprint(context.Request), Lease);
+        switch (claim.Status)
+        {
+            case IdempotencyClaimStatus.Replay:
+                await ReplayAsync(context, feature, claim.Response!);
+                return null;
+            case IdempotencyClaimStatus.InFlight:
+                return GatewayError.IdempotencyKeyInUse;
+            case IdempotencyClaimStatus.NotRecorded:
+                return GatewayError.IdempotentResponseNotRecorded;
+            case IdempotencyClaimStatus.Mismatch:
+                return GatewayError.IdempotencyKeyMismatch;
+            case IdempotencyClaimStatus.Acquired:
+            default:
+                break;
+        }
+
+        var capture = new ResponseCapture(_maxRecordBytes);
+        try
+        {
+            return await ForwardRecordingAsync(context, feature, capture);
+        }
+        finally
+        {
+            await SettleAsync(grain, claim.Lease, capture, scope);
+        }
+    }
+
+    /// <summary>Forwards with the response body recorded as it streams and the client's leaving not cancelling it.</summary>
+    private async Task<GatewayError?> ForwardRecordingAsync(HttpContext context, ProxyFeature feature, ResponseCapture capture)
+    {
+        var features = context.Features;
+        var lifetime = features.Get<IHttpRequestLifetimeFeature>()!;
+        var body = features.Get<IHttpResponseBodyFeature>()!;
+        var recording = new RecordingResponseBody(body, capture);
+        features.Set<IHttpRequestLifetimeFeature>(new DetachedLifetime(lifetime));
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(recording, body));
+        feature.Capture = capture;
+        GatewayError? error;
+        try
+        {
+            error = await forwarder.ForwardAsync(context, feature);
+        }
+        finally
+        {
+            features.Set(lifetime);
+            features.Set(body);
+        }
+
+        var last = feature.Attempts.Count > 0 ? feature.Attempts[feature.Attempts.Count - 1] : null;
+        if (recording.ClientGone)
+        {
+            if (last is not null && last.Result == AttemptResult.Success)
+            {
+                feature.Attempts[feature.Attempts.Count - 1] = last with { Result = AttemptResult.ClientAborted };
+            }
+
+            context.Abort();
+        }
+
+        // Read to its end (the client there or not): whole, and so replayable when small enough.
+        if (feature.Attempts.Count > 0 && feature.Current.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None && feature.Current.RetryTo is null)
+        {
+            capture.Complete();
+        }
+
+        return error;
+    }
+
+    /// <summary>
+    /// Records what the downstream definitively answered; releases the key when it did not answer (connect
+    /// failure, timeout, client gone before the head) or answered 502/503/504, so the client may try again.
+    /// </summary>
+    private async Task SettleAsync(IIdempotencyGrain grain, Guid lease, ResponseCapture capture, string scope)
+    {
+        try
+        {
+            if (capture.StatusCode is null or StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout)
+            {
+                await grain.ReleaseAsync(lease);
+            }
+            else
+            {
+                // Null when the body was over the limit or broke off: executed, but nothing to replay.
+                await grain.CompleteAsync(lease, capture.ToRecorded());
+            }
+        }
+        catch (Exception ex) when (GrainFailures.IsTransient(ex))
+        {
+            LogSettleFailed(logger, ex, scope);
+        }
+    }
+
+    private static async Task ReplayAsync(HttpContext context, ProxyFeature feature, RecordedResponse recorded)
+    {
+        var response = context.Response;
+        response.StatusCode = recorded.StatusCode;
+        foreach (var header in recorded.Headers)
+        {
+            response.Headers[header.Name] = header.Values.ToArray();
+        }
+
+        response.ContentLength = recorded.Body.Length;
+        response.Headers[ReplayedHeader] = "true";
+        ProxiedResponse.Prepare(context, feature);
+        try
+        {
+            await response.Body.WriteAsync(recorded.Body, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>Method and target as the client sent them, hashed: the key may only be reused for the same call.</summary>
+    private static string Fingerprint(HttpRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.PathBase}{request.Path}{request.QueryString}")));
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Could not settle an Idempotency-Key record of scope {Scope}; it stays in flight until its lease ends")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string scope);
+}

@@ -1,0 +1,39 @@
+using Silo.Api.Endpoints;
+using Silo.Api.Hosting;
+
+namespace Silo.Api.Forwarding;
+
+/// <summary>What every response passed on from a downstream gets, proxied or replayed, before its head is sent.</summary>
+internal static class ProxiedResponse
+{
+    /// <summary>
+    /// Undoes what a failed attempt left on the response head (a reason phrase; YARP may have cleared the headers,
+    /// the gateway's request id with them) before another attempt or the gateway's own answer.
+    /// </summary>
+    public static void ResetHead(HttpContext context)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>() is { } head)
+        {
+            head.ReasonPhrase = null;
+        }
+
+        if (GatewayRequest.Of(context) is { } gatewayRequest)
+        {
+            context.Response.Headers[RequestContextMiddleware.HeaderName] = gatewayRequest.RequestId;
+        }
+    }
+
+    public static void Prepare(HttpContext context, ProxyFeature feature)
+    {
+        if (GatewayRequest.Of(context) is { } gatewayRequest)
+        {
+            gatewayRequest.Proxied = true;
+        }
+
+        Cors.CorsMiddleware.RemoveDownstreamCors(context.Response.Headers);
+        if (feature.Admission is { } admission)
+        {
+            RateLimitHeaders.Apply(context.Response, admission);
+        }
+    }
+}
