@@ -23,10 +23,14 @@ public sealed class LoopbackApp : IAsyncDisposable
 
     /// <param name="map">Maps the app's routes.</param>
     /// <param name="protocols">What the port speaks; HTTP/1.1 when not given (<c>Http2</c> alone: h2c with prior knowledge).</param>
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null)
+    /// <param name="port">
+    /// The port to listen on; a free one when not given. A test that stops a downstream and starts it again passes
+    /// the port it had, so the endpoint registered with the gateway comes back at the same URL.
+    /// </param>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols? protocols = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

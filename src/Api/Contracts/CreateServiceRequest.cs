@@ -3,16 +3,20 @@ using Silo.Grains.Services;
 
 namespace Silo.Api.Contracts;
 
-/// <summary>Body of <c>POST /admin/services</c>; omitted settings take their defaults.</summary>
+/// <summary>
+/// Body of <c>POST /admin/services</c>; omitted settings take their defaults, which are stored with the service
+/// (a later change of a default does not change services already registered).
+/// </summary>
 public sealed record CreateServiceRequest(
     string? Id,
     IReadOnlyList<EndpointDefinition>? Endpoints,
     LoadBalancingPolicy? LoadBalancing,
     int? TimeoutSeconds,
-    HealthCheckDefinition? HealthCheck,
+    HealthCheckRequest? HealthCheck,
     CircuitBreakerDefinition? CircuitBreaker,
-    OutlierDetectionDefinition? OutlierDetection = null,
-    DownstreamHttpVersion? HttpVersion = null)
+    OutlierDetectionRequest? OutlierDetection = null,
+    DownstreamHttpVersion? HttpVersion = null,
+    int? PanicThresholdPercent = null)
 {
     /// <summary>The downstream timeout when none is given. The default value is 10 seconds.</summary>
     public const int DefaultTimeoutSeconds = 10;
@@ -25,8 +29,9 @@ public sealed record CreateServiceRequest(
         Endpoints ?? [],
         LoadBalancing ?? DefaultLoadBalancing,
         TimeoutSeconds ?? DefaultTimeoutSeconds,
-        HealthCheck,
+        HealthCheck?.ToDefinition(),
         CircuitBreaker ?? CircuitBreakerDefinition.Default,
-        OutlierDetection ?? OutlierDetectionDefinition.Default,
-        HttpVersion ?? DownstreamHttpVersion.Http11);
+        (OutlierDetection ?? new OutlierDetectionRequest()).ToDefinition(),
+        HttpVersion ?? DownstreamHttpVersion.Http11,
+        PanicThresholdPercent ?? ServiceDefinition.DefaultPanicThresholdPercent);
 }

@@ -31,7 +31,7 @@ public sealed class RoutingTable
         metrics.ObserveRoutes(() => _entries
             .Select(e => (e.Key, e.Value.Route))
             .Where(e => e.Route is not null)
-            .Select(e => (e.Key, e.Route!.Snapshot.Circuit is CircuitState.Open or CircuitState.Isolated, e.Route.AvailableEndpoints)));
+            .Select(e => (e.Key, e.Route!.Snapshot.Circuit is CircuitState.Open or CircuitState.Isolated, e.Route.AvailableEndpoints, e.Route.Panic)));
     }
 
     /// <summary>How old a snapshot may be before it is refreshed. The default value is 1 second.</summary>

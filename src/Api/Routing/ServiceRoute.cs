@@ -23,13 +23,20 @@ public sealed class ServiceRoute
         Budget = budget;
         _endpoints = endpoints;
         _picker = picker;
+        AvailableEndpoints = snapshot.Endpoints.Count(e => !e.PanicOnly);
         _openUntil = now + (long)(snapshot.CircuitRetryAfterMilliseconds / 1000.0 * frequency);
     }
 
     public RoutingSnapshot Snapshot { get; }
 
-    /// <summary>How many endpoints a request may be sent to now.</summary>
-    public int AvailableEndpoints => _endpoints.Length;
+    /// <summary>How many endpoints are available now (healthy, not ejected, not draining).</summary>
+    public int AvailableEndpoints { get; }
+
+    /// <summary>
+    /// Whether the service is in panic: fewer endpoints available than its panic threshold, so requests are sent
+    /// to every endpoint not draining (the snapshot lists them all), available or not.
+    /// </summary>
+    public bool Panic => Snapshot.Panic;
 
     public SnapshotStamp Stamp => new(Snapshot.Epoch, Snapshot.Version);
 
@@ -66,7 +73,7 @@ public sealed class ServiceRoute
     /// <summary>The grain refused this front end a probe: refuse locally until <paramref name="until"/>.</summary>
     public void ProbeRefused(long until) => Volatile.Write(ref _probeRefusedUntil, until);
 
-    /// <summary>The next endpoint by the service's policy, or null when none is available.</summary>
+    /// <summary>The next endpoint by the service's policy (among every endpoint not draining in panic), or null when there is none.</summary>
     public EndpointLoad? Pick() => _endpoints.Length == 0 ? null : _endpoints[_picker.Pick(_endpoints)];
 
     /// <summary>An endpoint for a retry: another one than <paramref name="previous"/> when the service has several.</summary>

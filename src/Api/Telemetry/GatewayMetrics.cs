@@ -9,7 +9,7 @@ namespace Silo.Api.Telemetry;
 /// The front end's instruments (meter <see cref="MeterName"/>), built like ASP.NET Core's RateLimitingMetrics:
 /// admissions by result and level, admission duration, failed authentications and the blocks they cause,
 /// forward attempts by outcome, retries and retry-budget refusals, and — from the routing snapshots this front
-/// end holds — circuit state changes, open circuits and available endpoints per service. Labels stay few:
+/// end holds — circuit state changes, open circuits, available endpoints and panic per service. Labels stay few:
 /// <c>result</c>, <c>level</c>, <c>kind</c>, <c>service</c>, <c>outcome</c>, <c>state</c>; <c>tenant</c> only
 /// with <c>Telemetry:TenantLabels</c>; never a key id.
 /// </summary>
@@ -80,8 +80,8 @@ public sealed class GatewayMetrics
     public void CircuitChanged(string service, string state) =>
         _circuitChanges.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("state", state));
 
-    /// <summary>Publishes, per service this front end routes to, whether its circuit is open and how many endpoints are available.</summary>
-    public void ObserveRoutes(Func<IEnumerable<(string Service, bool CircuitOpen, int AvailableEndpoints)>> routes)
+    /// <summary>Publishes, per service this front end routes to, whether its circuit is open, how many endpoints are available and whether it is in panic.</summary>
+    public void ObserveRoutes(Func<IEnumerable<(string Service, bool CircuitOpen, int AvailableEndpoints, bool Panic)>> routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         _meter.CreateObservableGauge(
@@ -93,7 +93,12 @@ public sealed class GatewayMetrics
             "silo.gateway.endpoints.available",
             () => routes().Select(r => new Measurement<int>(r.AvailableEndpoints, new KeyValuePair<string, object?>("service", r.Service))),
             "{endpoint}",
-            "Endpoints of the service a request may be sent to now (healthy, not ejected, not draining).");
+            "Endpoints of the service that are available now (healthy, not ejected, not draining).");
+        _meter.CreateObservableGauge(
+            "silo.gateway.panic",
+            () => routes().Select(r => new Measurement<int>(r.Panic ? 1 : 0, new KeyValuePair<string, object?>("service", r.Service))),
+            "{service}",
+            "1 while the service is in panic (fewer endpoints available than its panic threshold, so requests go to every endpoint not draining), as this front end's routing snapshot has it.");
     }
 
     private static string ResultOf(AdmissionResult result) => result.Status switch

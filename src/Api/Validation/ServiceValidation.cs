@@ -46,6 +46,11 @@ public static class ServiceValidation
             errors["timeoutSeconds"] = $"Must be between 1 and {MaxTimeoutSeconds}.";
         }
 
+        if (definition.PanicThresholdPercent is < 0 or > 100)
+        {
+            errors["panicThresholdPercent"] = "Must be between 0 and 100 (0 turns panic routing off).";
+        }
+
         ValidateHealthCheck(definition.HealthCheck, errors);
         ValidateCircuitBreaker(definition.CircuitBreaker, errors);
         ValidateOutlierDetection(definition.OutlierDetection, errors);

@@ -1,5 +1,8 @@
 namespace Silo.Grains.Services;
 
-/// <summary>An endpoint a front end may send to, with its load-balancing weight.</summary>
+/// <summary>
+/// An endpoint a front end may send to, with its load-balancing weight. <see cref="PanicOnly"/> marks an
+/// endpoint that is routed only because the service is in panic: it is unhealthy or ejected.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("silo.RoutedEndpoint")]
-public sealed record RoutedEndpoint(string Url, int Weight);
+public sealed record RoutedEndpoint(string Url, int Weight, bool PanicOnly = false);

@@ -5,8 +5,10 @@ namespace Silo.Grains.Services;
 
 /// <summary>
 /// What a front end needs to route a service's requests without asking the service grain: the endpoints it
-/// may pick now (healthy, not ejected, not draining), the policy and the breaker's state. <see cref="Epoch"/>
-/// (per activation) and <see cref="Version"/> (per change) together tell a front end whether its copy is current.
+/// may pick now, the policy and the breaker's state. The endpoints are the available ones (healthy, not
+/// ejected, not draining) or, while the service is in <see cref="Panic"/> (fewer available than its panic
+/// threshold), every endpoint not draining. <see cref="Epoch"/> (per activation) and <see cref="Version"/>
+/// (per change) together tell a front end whether its copy is current.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("silo.RoutingSnapshot")]
 public sealed record RoutingSnapshot(
@@ -18,4 +20,5 @@ public sealed record RoutingSnapshot(
     int TimeoutSeconds,
     CircuitState Circuit,
     int CircuitRetryAfterMilliseconds,
-    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11);
+    DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
+    bool Panic = false);

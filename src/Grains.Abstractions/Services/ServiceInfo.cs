@@ -1,8 +1,9 @@
 namespace Silo.Grains.Services;
 
 /// <summary>
-/// A service as the admin API shows it: definition, live endpoint status and breaker, and how many rounds of
-/// active health checks this activation has applied (0 without health checks).
+/// A service as the admin API shows it: definition, live endpoint status and breaker, how many rounds of
+/// active health checks this activation has applied (0 without health checks), and whether the service is in
+/// panic now (fewer endpoints available than its panic threshold, so requests go to every endpoint not draining).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("silo.ServiceInfo")]
 public sealed record ServiceInfo(
@@ -11,4 +12,5 @@ public sealed record ServiceInfo(
     DateTimeOffset CreatedAt,
     IReadOnlyList<EndpointStatus> EndpointStatus,
     CircuitStatus Circuit,
-    long HealthCheckRounds);
+    long HealthCheckRounds,
+    bool Panic = false);

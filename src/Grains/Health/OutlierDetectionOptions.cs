@@ -2,7 +2,8 @@ namespace Silo.Grains.Health;
 
 /// <summary>
 /// Settings of passive outlier detection (<see cref="OutlierDetector"/>), named after Envoy's
-/// <c>outlier_detection</c> (consecutive_5xx, base_ejection_time, max_ejection_time, max_ejection_percent).
+/// <c>outlier_detection</c> (consecutive_5xx, base_ejection_time, max_ejection_time, max_ejection_percent,
+/// successful_active_health_check_uneject_host).
 /// </summary>
 public sealed class OutlierDetectionOptions
 {
@@ -23,4 +24,11 @@ public sealed class OutlierDetectionOptions
     /// 0 turns ejection off. See <see cref="OutlierDetector"/> for the rounding. The default value is 50.
     /// </summary>
     public int MaxEjectionPercent { get; init; } = 50;
+
+    /// <summary>
+    /// Whether an active health check that finds an ejected endpoint healthy ends its ejection at once
+    /// (<see cref="OutlierDetector.RecordHealthyCheck"/>), as Envoy's
+    /// <c>successful_active_health_check_uneject_host</c> does. The default value is true.
+    /// </summary>
+    public bool UnejectOnHealthyCheck { get; init; } = true;
 }

@@ -22,6 +22,11 @@ namespace Silo.Grains.Health;
 /// never ejected: a single-endpoint service is never ejected at all, and a service that fails everywhere is
 /// the circuit breaker's business. <c>p = 0</c> turns ejection off. An endpoint over the threshold that the cap
 /// holds back keeps its run and is ejected on its next failure once there is room.</para>
+/// <para><b>Active health checks.</b> With <see cref="OutlierDetectionOptions.UnejectOnHealthyCheck"/> (the
+/// default), a check that finds an ejected endpoint healthy ends its ejection at once, as Envoy's
+/// <c>successful_active_health_check_uneject_host</c> does: the ejection timer is a guess at how long a failure
+/// lasts, the check is evidence that it is over. Like Envoy, the multiplier is kept (it decays from then on), so
+/// an endpoint whose health path passes while its real calls keep failing is ejected again, for longer each time.</para>
 /// </remarks>
 public sealed class OutlierDetector
 {
@@ -128,6 +133,26 @@ public sealed class OutlierDetector
         return outcomes.Failures > 0 && state.ConsecutiveFailures >= Options.ConsecutiveFailures && TryEject(state, now);
     }
 
+    /// <summary>
+    /// An active health check found <paramref name="endpoint"/> healthy: with
+    /// <see cref="OutlierDetectionOptions.UnejectOnHealthyCheck"/> its ejection ends now, its failure run restarts at
+    /// zero and its multiplier starts decaying from now.
+    /// </summary>
+    /// <returns>True when this ended an ejection; false otherwise (not ejected, the option off, or an unknown endpoint).</returns>
+    public bool RecordHealthyCheck(string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var now = _time.GetTimestamp();
+        Refresh(now);
+        if (!Options.UnejectOnHealthyCheck || !_endpoints.TryGetValue(endpoint, out var state) || !state.Ejected)
+        {
+            return false;
+        }
+
+        Admit(state, now);
+        return true;
+    }
+
     /// <summary>Whether <paramref name="endpoint"/> is ejected now; false for an unknown endpoint.</summary>
     public bool IsEjected(string endpoint)
     {
@@ -201,12 +226,18 @@ public sealed class OutlierDetector
         {
             if (state.Ejected && now >= state.EjectedUntil)
             {
-                state.Ejected = false;
-                state.ConsecutiveFailures = 0;
-                state.DecayFrom = state.EjectedUntil;
-                _version++;
+                Admit(state, state.EjectedUntil);
             }
         }
+    }
+
+    /// <summary>Ends an ejection as of <paramref name="at"/>: the failure run restarts, the multiplier decays from then.</summary>
+    private void Admit(EndpointOutlierState state, long at)
+    {
+        state.Ejected = false;
+        state.ConsecutiveFailures = 0;
+        state.DecayFrom = at;
+        _version++;
     }
 
     /// <summary>Lowers the multiplier by one per full base ejection time spent admitted.</summary>

@@ -30,5 +30,6 @@ internal static class DefinitionOptions
         BaseEjectionTime = TimeSpan.FromSeconds(definition.BaseEjectionSeconds),
         MaxEjectionTime = TimeSpan.FromSeconds(definition.MaxEjectionSeconds),
         MaxEjectionPercent = definition.MaxEjectionPercent,
+        UnejectOnHealthyCheck = definition.UnejectsOnHealthyCheck(),
     };
 }

@@ -47,6 +47,14 @@ public sealed partial class ServiceGrain
             {
                 LogHealthChanged(logger, state.State.Definition!.Id, result.Url, _health.GetHealth(result.Url));
             }
+
+            // Envoy's successful_active_health_check_uneject_host: a check that finds the endpoint healthy (this pass
+            // made it healthy, or it never stopped being so) ends an ejection; one still short of healthyThreshold
+            // does not, so the endpoint comes back when both signals agree.
+            if (result.Passed && _health.IsHealthy(result.Url) && _outliers!.RecordHealthyCheck(result.Url))
+            {
+                LogUnejected(logger, state.State.Definition!.Id, result.Url);
+            }
         }
 
         Rebuild();
@@ -91,6 +99,9 @@ public sealed partial class ServiceGrain
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Service {Service}: endpoint {Endpoint} is now {Health}")]
     private static partial void LogHealthChanged(ILogger logger, string service, string endpoint, EndpointHealth health);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Service {Service}: endpoint {Endpoint} un-ejected by a passing health check")]
+    private static partial void LogUnejected(ILogger logger, string service, string endpoint);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Debug, Message = "Service {Service}: a round of health checks could not be recorded")]
     private static partial void LogChecksLost(ILogger logger, Exception exception, string service);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.Health;
+using Silo.Grains.LoadBalancing;
 
 namespace Silo.Grains.Services;
 
@@ -60,17 +61,18 @@ public sealed partial class ServiceGrain(
         }
 
         Rebuild();
+        var snapshot = _snapshot!;
         var endpoints = definition.Endpoints.Select(e =>
         {
             var outlier = _outliers.GetStatus(e.Url);
             var health = HealthOf(e.Url);
             return new EndpointStatus(
                 e.Url, e.Weight, e.Drain, health, outlier.Ejected, (int)Math.Ceiling(outlier.EjectedFor.TotalSeconds),
-                outlier.ConsecutiveFailures, outlier.Ejections, IsAvailable(e));
+                outlier.ConsecutiveFailures, outlier.Ejections, IsAvailable(e), snapshot.Endpoints.Any(r => r.Url == e.Url));
         }).ToArray();
         var h = _breaker.GetHealth();
         var circuit = new CircuitStatus(_breaker.State, (int)Math.Ceiling(_breaker.RetryAfter.TotalSeconds), h.Successes, h.Failures, h.Reporters, h.FailingReporters);
-        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds));
+        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds, snapshot.Panic));
     }
 
     public async Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints)
@@ -216,17 +218,35 @@ public sealed partial class ServiceGrain(
             return;
         }
 
-        var endpoints = d.Endpoints.Where(IsAvailable).Select(e => new RoutedEndpoint(e.Url, e.Weight)).ToArray();
+        var endpoints = PanicRouting.Select(d.Endpoints, IsAvailable, d.PanicThreshold(), out var panic);
         var circuit = _breaker.State;
         if (_snapshot is { } s &&
             s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds &&
-            s.Endpoints.SequenceEqual(endpoints))
+            s.Panic == panic && s.Endpoints.SequenceEqual(endpoints))
         {
             return;
         }
 
+        if (panic != (_snapshot?.Panic ?? false))
+        {
+            LogPanic(d.Id, panic, endpoints);
+        }
+
         _version++;
-        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion);
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic);
+    }
+
+    private void LogPanic(string service, bool panic, RoutedEndpoint[] routed)
+    {
+        var available = routed.Count(e => !e.PanicOnly);
+        if (panic)
+        {
+            LogPanicStarted(logger, service, available, routed.Length, state.State.Definition!.PanicThreshold());
+        }
+        else
+        {
+            LogPanicEnded(logger, service, available);
+        }
     }
 
     /// <summary>The snapshot with the breaker's wait as of now (front ends count it down locally).</summary>
@@ -243,4 +263,10 @@ public sealed partial class ServiceGrain(
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Service {Service}: circuit is now {State}")]
     private static partial void LogCircuit(ILogger logger, string service, CircuitState state);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "Service {Service}: panic, {Available} of {Candidates} endpoints not draining are available (threshold {Threshold} %); requests go to all {Candidates}")]
+    private static partial void LogPanicStarted(ILogger logger, string service, int available, int candidates, int threshold);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Information, Message = "Service {Service}: out of panic, {Available} endpoints available")]
+    private static partial void LogPanicEnded(ILogger logger, string service, int available);
 }

@@ -85,6 +85,8 @@ public sealed class MetricsTests(MetricsGatewayFactory gateway, Downstream downs
         Assert.Equal(1, scrape.Sum("silo_gateway_circuit_state_changes_total", ("service", service), ("state", "isolated")));
         Assert.Equal(1, scrape.Sum("silo_gateway_circuit_open", ("service", service)));
         Assert.Equal(1, scrape.Sum("silo_gateway_endpoints_available", ("service", service)));
+        Assert.True(scrape.Has("silo_gateway_panic"), "the panic gauge");
+        Assert.Equal(0, scrape.Sum("silo_gateway_panic", ("service", service)));
         Assert.True(scrape.Sum("http_server_request_duration_seconds_count") >= 10, "ASP.NET Core's request metrics");
         Assert.True(scrape.Has("orleans_app_requests_latency_milliseconds_count"), "Orleans' grain call metrics");
         Assert.True(scrape.Has("dotnet_gc_collections_total"), "the runtime's metrics");

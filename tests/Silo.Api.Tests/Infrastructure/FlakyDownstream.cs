@@ -5,8 +5,8 @@ using Silo.TestKit;
 namespace Silo.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A real downstream endpoint a test can tell to fail (500), hang, or die (stop listening), with a health path
-/// whose answer the test sets. Counts the requests it served outside <c>/health</c>.
+/// A real downstream endpoint a test can tell to fail (500), hang, die (stop listening) and come back on the same
+/// port, with a health path whose answer the test sets. Counts the requests it served outside <c>/health</c>.
 /// </summary>
 public sealed class FlakyDownstream : IAsyncDisposable
 {
@@ -33,30 +33,7 @@ public sealed class FlakyDownstream : IAsyncDisposable
     public static async Task<FlakyDownstream> StartAsync()
     {
         var downstream = new FlakyDownstream();
-        downstream._app = await LoopbackApp.StartAsync(app =>
-        {
-            app.Map("/health", () =>
-            {
-                Interlocked.Increment(ref downstream._healthChecks);
-                return Results.StatusCode(downstream.HealthStatus);
-            });
-            app.Map("/{**path}", async (HttpContext context) =>
-            {
-                Interlocked.Increment(ref downstream._requests);
-                switch (downstream.Status)
-                {
-                    case 0:
-                        await context.Response.WriteAsync(downstream.BaseUrl);
-                        break;
-                    case -1:
-                        await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                        break;
-                    default:
-                        context.Response.StatusCode = downstream.Status;
-                        break;
-                }
-            });
-        });
+        downstream._app = await LoopbackApp.StartAsync(downstream.Map);
         downstream.BaseUrl = downstream._app.BaseUrl;
         return downstream;
     }
@@ -64,11 +41,47 @@ public sealed class FlakyDownstream : IAsyncDisposable
     /// <summary>Stops listening: new connections are refused.</summary>
     public async Task DieAsync()
     {
-        if (_app is { } app)
+        if (Interlocked.Exchange(ref _app, null) is { } app)
         {
             await app.DisposeAsync();
         }
     }
 
+    /// <summary>Listens again on the port it had (after <see cref="DieAsync"/>); returns once it accepts connections.</summary>
+    public async Task ReviveAsync()
+    {
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("The downstream is running.");
+        }
+
+        _app = await LoopbackApp.StartAsync(Map, port: new Uri(BaseUrl).Port);
+    }
+
     public ValueTask DisposeAsync() => new(DieAsync());
+
+    private void Map(WebApplication app)
+    {
+        app.Map("/health", () =>
+        {
+            Interlocked.Increment(ref _healthChecks);
+            return Results.StatusCode(HealthStatus);
+        });
+        app.Map("/{**path}", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref _requests);
+            switch (Status)
+            {
+                case 0:
+                    await context.Response.WriteAsync(BaseUrl);
+                    break;
+                case -1:
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                    break;
+                default:
+                    context.Response.StatusCode = Status;
+                    break;
+            }
+        });
+    }
 }

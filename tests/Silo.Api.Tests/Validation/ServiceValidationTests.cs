@@ -35,6 +35,22 @@ public sealed class ServiceValidationTests
         Assert.Equal(valid, !errors.ContainsKey("endpoints[0].url"));
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(0, true)]
+    [InlineData(50, true)]
+    [InlineData(100, true)]
+    [InlineData(-1, false)]
+    [InlineData(101, false)]
+    public void PanicThreshold_IsAPercentage_Or0ToTurnItOff(int? percent, bool valid)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        ServiceValidation.Validate(new ServiceDefinition("svc", [new EndpointDefinition("http://127.0.0.1:5000")], LoadBalancingPolicy.RoundRobin, 10, null, null, PanicThresholdPercent: percent), errors);
+
+        Assert.Equal(valid, !errors.ContainsKey("panicThresholdPercent"));
+    }
+
     [Fact]
     public void RoundRobin_VisitsEachEndpointEvenly()
     {

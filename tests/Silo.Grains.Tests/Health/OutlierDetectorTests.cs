@@ -15,7 +15,8 @@ public sealed class OutlierDetectorTests
         int consecutiveFailures = 5,
         int baseSeconds = 30,
         int maxSeconds = 300,
-        int maxPercent = 50) =>
+        int maxPercent = 50,
+        bool unejectOnHealthyCheck = true) =>
         new(
             new OutlierDetectionOptions
             {
@@ -23,6 +24,7 @@ public sealed class OutlierDetectorTests
                 BaseEjectionTime = TimeSpan.FromSeconds(baseSeconds),
                 MaxEjectionTime = TimeSpan.FromSeconds(maxSeconds),
                 MaxEjectionPercent = maxPercent,
+                UnejectOnHealthyCheck = unejectOnHealthyCheck,
             },
             _time,
             endpoints ?? Four);
@@ -38,6 +40,7 @@ public sealed class OutlierDetectorTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.BaseEjectionTime);
         Assert.Equal(TimeSpan.FromSeconds(300), options.MaxEjectionTime);
         Assert.Equal(50, options.MaxEjectionPercent);
+        Assert.True(options.UnejectOnHealthyCheck);
     }
 
     [Theory]
@@ -267,6 +270,75 @@ public sealed class OutlierDetectorTests
         Assert.Equal(0, detector.GetStatus("http://e").ConsecutiveFailures);
         Assert.False(detector.Record("http://c", Failures(5)));
         Assert.Throws<KeyNotFoundException>(() => detector.GetStatus("http://c"));
+    }
+
+    [Fact]
+    public void RecordHealthyCheck_EndsAnEjectionAtOnce_AndTheRunRestarts()
+    {
+        var detector = Create(baseSeconds: 30);
+        detector.Record("http://a", Failures(5));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var before = detector.Version;
+
+        Assert.True(detector.RecordHealthyCheck("http://a"));
+
+        Assert.False(detector.IsEjected("http://a"));
+        Assert.Equal(new OutlierStatus(Ejected: false, TimeSpan.Zero, 0, 1), detector.GetStatus("http://a"));
+        Assert.True(detector.Version > before);
+        Assert.Null(detector.NextAdmission);
+        Assert.False(detector.Record("http://a", Failures(4)));
+        Assert.True(detector.Record("http://a", Failures(1)));
+    }
+
+    [Fact]
+    public void RecordHealthyCheck_KeepsTheMultiplier_SoAFlappingEndpointIsEjectedForLonger()
+    {
+        var detector = Create(baseSeconds: 30, maxSeconds: 300);
+        detector.Record("http://a", Failures(5));
+        detector.RecordHealthyCheck("http://a");
+
+        // Its health path passes while its calls keep failing: the next ejection is the second in a row.
+        Assert.True(detector.Record("http://a", Failures(5)));
+        Assert.Equal(TimeSpan.FromSeconds(60), detector.GetStatus("http://a").EjectedFor);
+
+        // Once admitted, the multiplier decays from the un-ejection on, one per base time.
+        detector.RecordHealthyCheck("http://a");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, detector.GetStatus("http://a").Ejections);
+    }
+
+    [Fact]
+    public void RecordHealthyCheck_WithUnejectOff_LeavesTheEjectionToItsTime()
+    {
+        var detector = Create(baseSeconds: 30, unejectOnHealthyCheck: false);
+        detector.Record("http://a", Failures(5));
+        var version = detector.Version;
+
+        Assert.False(detector.RecordHealthyCheck("http://a"));
+
+        Assert.True(detector.IsEjected("http://a"));
+        Assert.Equal(version, detector.Version);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(detector.RecordHealthyCheck("http://a"));
+        Assert.True(detector.IsEjected("http://a"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(detector.IsEjected("http://a"));
+    }
+
+    [Fact]
+    public void RecordHealthyCheck_NotEjectedOrUnknown_ChangesNothing()
+    {
+        var detector = Create();
+        detector.Record("http://a", Failures(3));
+        var version = detector.Version;
+
+        Assert.False(detector.RecordHealthyCheck("http://a"));
+        Assert.False(detector.RecordHealthyCheck("http://zzz"));
+
+        Assert.Equal(version, detector.Version);
+
+        // A healthy check is not a successful call: the failure run stands.
+        Assert.Equal(3, detector.GetStatus("http://a").ConsecutiveFailures);
     }
 
     [Fact]

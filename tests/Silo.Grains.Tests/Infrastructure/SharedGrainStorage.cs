@@ -16,6 +16,15 @@ internal sealed class SharedGrainStorage
 
     public int Writes { get; private set; }
 
+    /// <summary>Stores <paramref name="data"/> as <paramref name="grain"/>'s state, as an older version of the code would have written it.</summary>
+    public void Put(string stateName, GrainId grain, byte[] data)
+    {
+        lock (_records)
+        {
+            _records[(stateName, grain)] = (data, Guid.NewGuid().ToString("N"));
+        }
+    }
+
     /// <summary>The provider one silo registers, serializing with that silo's serializer.</summary>
     public IGrainStorage For(Serializer serializer) => new Provider(this, serializer);
 

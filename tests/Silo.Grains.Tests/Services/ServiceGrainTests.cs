@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Silo.Grains.CircuitBreaking;
 using Silo.Grains.Health;
@@ -124,7 +123,7 @@ public sealed class ServiceGrainTests
         await using var silo = await StartAsync(prober);
 
         // Failing before the service exists: its first round of checks may run as soon as it is created.
-        prober.Failing.Add(A + "/healthz");
+        prober.Fail(A + "/healthz");
         var service = await CreateAsync(silo, Definition([new(A), new(B)]) with { HealthCheck = new HealthCheckDefinition("/healthz", IntervalSeconds: 5, TimeoutSeconds: 1, HealthyThreshold: 2, UnhealthyThreshold: 2) });
 
         // The first round is due at activation; each later one an interval after the previous one finished.
@@ -136,7 +135,7 @@ public sealed class ServiceGrainTests
         Assert.Equal([B], (await service.GetSnapshotAsync().Bounded())!.Endpoints.Select(e => e.Url));
         Assert.All(prober.Seen, uri => Assert.EndsWith("/healthz", uri, StringComparison.Ordinal));
 
-        prober.Failing.Clear();
+        prober.PassAll();
         await RoundAsync(silo, service, TimeSpan.FromSeconds(5), expectedRounds: 3);
         Assert.Equal(EndpointHealth.Unhealthy, await HealthOfAsync(service, A));
         await RoundAsync(silo, service, TimeSpan.FromSeconds(5), expectedRounds: 4);
@@ -164,21 +163,4 @@ public sealed class ServiceGrainTests
 
     private static Task<GatewayCluster> StartAsync(IHealthProber? prober = null) =>
         GatewayCluster.StartAsync(services: services => services.AddSingleton(prober ?? new ScriptedProber()));
-
-    /// <summary>Answers health checks as the test says and remembers what it was asked.</summary>
-    private sealed class ScriptedProber : IHealthProber
-    {
-        public ConcurrentBag<string> Seen { get; } = [];
-
-        public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
-
-        public Task<bool> ProbeAsync(Uri target, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            Seen.Add(target.ToString());
-            lock (Failing)
-            {
-                return Task.FromResult(!Failing.Contains(target.ToString()));
-            }
-        }
-    }
 }

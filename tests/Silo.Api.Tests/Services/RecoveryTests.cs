@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
+using Xunit.Abstractions;
+
+namespace Silo.Api.Tests.Services;
+
+/// <summary>
+/// How a service comes back, end to end: the front end with its embedded silo in front of real Kestrel downstreams
+/// that die and come back on the same port. The time from an endpoint's return to the first 200 through the gateway
+/// is measured and bounded; the same scenario with un-ejection turned off shows the 503s it saves.
+/// </summary>
+public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper output) : IClassFixture<GatewayFactory>
+{
+    private const int IntervalSeconds = 1;
+    private const int HealthyThreshold = 2;
+
+    /// <summary>
+    /// From an endpoint's return to its first 200 through the gateway, at most: healthyThreshold passing checks,
+    /// one interval apart, the first at most one interval after the return (healthyThreshold × interval); the front
+    /// end's snapshot refresh, at most once a second, the request that starts it still served from the old one
+    /// (1 s); and 2 s for this machine (two cores shared with other builds and tests: a grain timer, the
+    /// thread-pool hop of a round of checks, the check's own connect and answer, and the test's polling can each
+    /// lag by hundreds of milliseconds).
+    /// </summary>
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds((HealthyThreshold * IntervalSeconds) + 1 + 2);
+
+    [Fact]
+    public async Task EndpointBack_WhileTheOtherIsDown_IsServedWithinHealthyThresholdIntervals_ItsEjectionEndedByTheChecks()
+    {
+        await using var a = await FlakyDownstream.StartAsync();
+        await using var b = await FlakyDownstream.StartAsync();
+        var (service, client) = await SetUpAsync(a, b, uneject: null, baseEjectionSeconds: 30);
+
+        var (recovery, ejectionLeft, answers) = await DieBothThenReviveAsync(service, client, a, b);
+
+        output.WriteLine($"un-ejection on: first 200 {recovery.TotalSeconds:F2} s after the endpoint's return (bound {RecoveryBound.TotalSeconds} s); its ejection had {ejectionLeft.TotalSeconds:F1} s left");
+        Assert.True(ejectionLeft > RecoveryBound + TimeSpan.FromSeconds(5), $"the ejection outlasts the bound ({ejectionLeft.TotalSeconds:F1} s left)");
+        Assert.True(recovery <= RecoveryBound, $"served again after {recovery.TotalSeconds:F2} s, bound {RecoveryBound.TotalSeconds} s");
+        Assert.All(answers, s => Assert.Equal(503, s));
+        var endpoint = await EndpointAsync(service, a.BaseUrl);
+        Assert.False(endpoint.GetProperty("ejected").GetBoolean());
+        Assert.True(endpoint.GetProperty("available").GetBoolean());
+    }
+
+    [Fact]
+    public async Task EndpointBack_WithUnejectOff_Answers503_UntilItsEjectionEnds()
+    {
+        await using var a = await FlakyDownstream.StartAsync();
+        await using var b = await FlakyDownstream.StartAsync();
+        var (service, client) = await SetUpAsync(a, b, uneject: false, baseEjectionSeconds: 20);
+
+        var (recovery, ejectionLeft, answers) = await DieBothThenReviveAsync(service, client, a, b);
+
+        output.WriteLine($"un-ejection off: first 200 {recovery.TotalSeconds:F2} s after the endpoint's return; its ejection had {ejectionLeft.TotalSeconds:F1} s left");
+
+        // Healthy again by its checks, and still not served: the ejection runs its course.
+        Assert.True(ejectionLeft > RecoveryBound + TimeSpan.FromSeconds(2), $"the ejection outlasts the bound ({ejectionLeft.TotalSeconds:F1} s left)");
+        Assert.True(recovery > RecoveryBound, $"served again after {recovery.TotalSeconds:F2} s: within the bound only un-ejection allows");
+        Assert.True(recovery >= ejectionLeft, $"served after {recovery.TotalSeconds:F2} s, before the ejection's end at {ejectionLeft.TotalSeconds:F2} s");
+        Assert.All(answers, s => Assert.Equal(503, s));
+    }
+
+    /// <summary>
+    /// A is ejected by its failing calls (B takes them), then B dies too (never ejected: the cap keeps one); with
+    /// panic off the service answers 503 <c>no-healthy-endpoint</c>. Then A comes back on its port: returns the
+    /// time from its return to the first 200, how much of its ejection was left then (an upper bound, read just
+    /// before), and every status answered meanwhile.
+    /// </summary>
+    private async Task<(TimeSpan Recovery, TimeSpan EjectionLeft, List<int> Answers)> DieBothThenReviveAsync(
+        string service, HttpClient client, FlakyDownstream a, FlakyDownstream b)
+    {
+        Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
+        await a.DieAsync();
+        await Await.UntilAsync(
+            async () =>
+            {
+                // Idempotent: a failed attempt on A is retried on B.
+                Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
+                return (await EndpointAsync(service, a.BaseUrl)).GetProperty("ejected").GetBoolean();
+            },
+            "A is ejected by its failing calls",
+            TimeSpan.FromSeconds(10));
+
+        await b.DieAsync();
+        await Await.UntilAsync(
+            async () =>
+            {
+                var response = await client.GetAsync($"/{service}/x");
+                return (int)response.StatusCode == 503 && (await response.Content.ReadAsStringAsync()).Contains("no-healthy-endpoint", StringComparison.Ordinal);
+            },
+            "the service has no endpoint left",
+            TimeSpan.FromSeconds(15));
+        var status = await EndpointAsync(service, a.BaseUrl);
+        Assert.Equal(("unhealthy", true), (status.GetProperty("health").GetString(), status.GetProperty("ejected").GetBoolean()));
+        var read = Stopwatch.GetTimestamp();
+        var ejectedFor = TimeSpan.FromSeconds(status.GetProperty("ejectedForSeconds").GetInt32());
+
+        await a.ReviveAsync();
+        var returned = Stopwatch.GetTimestamp();
+        var answers = new List<int>();
+        await Await.UntilAsync(
+            async () =>
+            {
+                var code = (int)(await client.GetAsync($"/{service}/x")).StatusCode;
+                if (code != 200)
+                {
+                    answers.Add(code);
+                }
+
+                return code == 200;
+            },
+            "the service answers 200 again",
+            TimeSpan.FromSeconds(60));
+        var recovery = Stopwatch.GetElapsedTime(returned);
+
+        // ejectedForSeconds is rounded up: the ejection ended at most that long after it was read, and at least
+        // a second less.
+        var ejectionLeft = ejectedFor - TimeSpan.FromSeconds(1) - Stopwatch.GetElapsedTime(read, returned);
+        return (recovery, ejectionLeft, answers);
+    }
+
+    private async Task<(string Service, HttpClient Client)> SetUpAsync(FlakyDownstream a, FlakyDownstream b, bool? uneject, int baseEjectionSeconds)
+    {
+        var outlierDetection = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["consecutiveFailures"] = 2,
+            ["baseEjectionSeconds"] = baseEjectionSeconds,
+        };
+        if (uneject is { } value)
+        {
+            outlierDetection["unejectOnHealthyCheck"] = value;
+        }
+
+        // Three failed checks make an endpoint unhealthy, so A's failing calls (a few hundred milliseconds) eject
+        // it before its checks take it out; timeoutSeconds is left to its default (the smaller of 2 and the interval).
+        var id = await CreateServiceAsync(new
+        {
+            endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } },
+            loadBalancing = "round-robin",
+            healthCheck = new { path = "/health", intervalSeconds = IntervalSeconds, healthyThreshold = HealthyThreshold, unhealthyThreshold = 3 },
+            outlierDetection,
+            circuitBreaker = new { minimumThroughput = 1_000_000 },
+            panicThresholdPercent = 0,
+        });
+        var tenant = await gateway.CreateTenantAsync();
+        return (id, gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant)));
+    }
+
+    private async Task<string> CreateServiceAsync(object settings)
+    {
+        var id = GatewayFactory.NewId("svc");
+        using var admin = gateway.CreateAdminClient();
+        var body = JsonSerializer.SerializeToNode(settings, JsonSerializerOptions.Web)!.AsObject();
+        body["id"] = id;
+        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
+        return id;
+    }
+
+    private async Task<JsonElement> EndpointAsync(string service, string url)
+    {
+        using var admin = gateway.CreateAdminClient();
+        var body = await Expect.JsonAsync(await admin.GetAsync($"/admin/services/{service}"), 200);
+        return body.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == url);
+    }
+}
