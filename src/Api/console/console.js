@@ -201,6 +201,9 @@ async function serviceView(id) {
       h('dt', null, 'Window'), h('dd', { 'data-testid': 'circuit-window' },
         `${circuit.successes} succeeded, ${circuit.failures} failed; ${circuit.failingReporters} of ${circuit.reporters} reporting front ends failing`),
       h('dt', null, 'Routing snapshot'), h('dd', { 'data-testid': 'routing-version' }, `version ${service.version}`),
+      h('dt', null, 'Panic'), h('dd', { 'data-testid': 'panic' },
+        service.panic ? badge('in panic: every endpoint not draining is picked', 'bad') : 'no',
+        service.panicThresholdPercent ? ` (below ${service.panicThresholdPercent} % available)` : ' (off)'),
       h('dt', null, 'Load balancing'), h('dd', null, service.loadBalancing),
       h('dt', null, 'Timeout'), h('dd', null, seconds(service.timeoutSeconds)),
       h('dt', null, 'Health checks'), h('dd', null, service.healthCheck ? `${service.healthCheck.path} every ${seconds(service.healthCheck.intervalSeconds)} (${service.healthCheckRounds} rounds)` : 'passive only')),
@@ -215,7 +218,7 @@ async function serviceView(id) {
       h('td', null, badge(e.health, e.health === 'healthy' ? 'good' : 'bad')),
       h('td', null, e.ejected ? `for ${seconds(e.ejectedForSeconds)}` : 'no', ` (${e.ejections} ejections)`),
       h('td', { class: 'num' }, e.consecutiveFailures),
-      h('td', null, e.drain ? badge('draining', 'warn') : badge(e.available ? 'yes' : 'no', e.available ? 'good' : 'bad')),
+      h('td', null, e.drain ? badge('draining', 'warn') : badge(e.routed ? 'yes' : 'no', e.available ? 'good' : e.routed ? 'warn' : 'bad')),
       h('td', null, h('button', { onclick: () => change(() => setDrain(e.url, !e.drain)) }, e.drain ? 'Undrain' : 'Drain')))), 'endpoints'),
   ];
 }
