@@ -40,17 +40,6 @@ base_port=$(free_port)
 start_baseline "$base_port"
 baseline="http://127.0.0.1:$base_port"
 
-# One tenant (with its own limit, so every check also passes the tenant grain) and $KEYS keys, each with a
-# limit far above what the run can spend: the benchmark measures the admitted path.
-create_keys() { # API_URL KEYS_FILE
-  local auth="Authorization: Bearer $admin"
-  curl -fsS -o /dev/null -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants" \
-    -d '{"id":"bench","name":"bench","limits":[{"name":"tenant","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}'
-  seq 1 "$KEYS" | xargs -P 4 -I{} curl -fsS -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants/bench/keys" \
-    -d '{"name":"k{}","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
-    | grep -o '"key":"[^"]*"' | cut -d'"' -f4 >"$2"
-}
-
 # start_topology NAME: starts it, leaving its front end's URL in $gateway, the pids of its front end and silos
 # in $topology_pids and that of its Redis (if any) in $topology_redis.
 start_topology() {

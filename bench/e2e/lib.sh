@@ -100,3 +100,15 @@ gateway_with_downstream() {
     -d "{\"name\":\"$1\",\"limits\":[{\"name\":\"key\",\"algorithm\":\"token-bucket\",\"limit\":1000000000,\"windowSeconds\":60}]}" \
     | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
 }
+
+# create_keys API_URL KEYS_FILE: one tenant (with its own limit, so every check also passes the tenant grain)
+# and $KEYS keys, each with a
+# limit far above what the run can spend: the benchmark measures the admitted path.
+create_keys() { # API_URL KEYS_FILE
+  local auth="Authorization: Bearer $admin"
+  curl -fsS -o /dev/null -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants" \
+    -d '{"id":"bench","name":"bench","limits":[{"name":"tenant","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}'
+  seq 1 "$KEYS" | xargs -P 4 -I{} curl -fsS -H "$auth" -H 'Content-Type: application/json' "$1/admin/tenants/bench/keys" \
+    -d '{"name":"k{}","limits":[{"name":"key","algorithm":"token-bucket","limit":1000000000,"windowSeconds":60}]}' \
+    | grep -o '"key":"[^"]*"' | cut -d'"' -f4 >"$2"
+}

@@ -15,6 +15,13 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task<ApiKeyInfo?> GetAsync();
 
     /// <summary>
+    /// What the Orleans Dashboard's grain-state view shows (it calls a grain's parameterless <c>GetState</c>):
+    /// the same as <see cref="GetAsync"/>, never a secret.
+    /// </summary>
+    [Alias("GetState")]
+    Task<ApiKeyInfo?> GetState();
+
+    /// <summary>
     /// Replaces the secret. The replaced secret stays valid for <paramref name="gracePeriod"/>, and so does every
     /// secret an earlier rotation replaced until its own grace ends: every secret a rotation handed out works
     /// until it is rotated away and its grace is over. All draw on this key's budgets. At most

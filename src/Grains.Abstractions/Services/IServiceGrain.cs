@@ -16,6 +16,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ServiceInfo?> GetAsync();
 
+    /// <summary>
+    /// What the Orleans Dashboard's grain-state view shows (it calls a grain's parameterless <c>GetState</c>):
+    /// the same as <see cref="GetAsync"/>, never a secret.
+    /// </summary>
+    [Alias("GetState")]
+    Task<ServiceInfo?> GetState();
+
     /// <summary>Replaces the endpoints (add, remove, drain, reweigh); false when the service does not exist.</summary>
     [Alias("SetEndpoints")]
     Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints);

@@ -16,6 +16,13 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<TenantInfo?> GetAsync();
 
+    /// <summary>
+    /// What the Orleans Dashboard's grain-state view shows (it calls a grain's parameterless <c>GetState</c>):
+    /// the same as <see cref="GetAsync"/>, never a secret.
+    /// </summary>
+    [Alias("GetState")]
+    Task<TenantInfo?> GetState();
+
     /// <summary>Creates a key of this tenant under <paramref name="keyId"/> with the given secret hash.</summary>
     [Alias("CreateKey")]
     Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash);

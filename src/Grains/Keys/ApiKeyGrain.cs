@@ -90,6 +90,8 @@ public sealed class ApiKeyGrain(
             this.GetPrimaryKeyString(), s.TenantId, s.Name, s.Status, s.Limits, s.Scopes, s.CreatedAt, s.ExpiresAt, current));
     }
 
+    public Task<ApiKeyInfo?> GetState() => GetAsync();
+
     public async Task<AdmissionResult> AdmitAsync(AdmissionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

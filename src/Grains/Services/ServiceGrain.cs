@@ -53,6 +53,8 @@ public sealed partial class ServiceGrain(
         return true;
     }
 
+    public Task<ServiceInfo?> GetState() => GetAsync();
+
     public Task<ServiceInfo?> GetAsync()
     {
         if (state.State.Definition is not { } definition || _breaker is null || _outliers is null)

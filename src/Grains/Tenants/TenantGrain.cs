@@ -76,6 +76,8 @@ public sealed class TenantGrain(
         return true;
     }
 
+    public Task<TenantInfo?> GetState() => GetAsync();
+
     public async Task<TenantInfo?> GetAsync()
     {
         // Admin reads go to storage: during a membership change another activation of this tenant may

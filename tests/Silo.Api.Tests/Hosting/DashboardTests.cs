@@ -69,6 +69,25 @@ public sealed class DashboardTests(DashboardGatewayFactory gateway) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/dashboard/DashboardCounters")).StatusCode);
     }
 
+    [Fact]
+    public async Task TheGrainStateView_ShowsAKeyAsTheAdminApiDoes_WithoutItsSecret()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant);
+        var keyId = key.Substring(3, 12);
+        using var browser = Browser(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/login", Form(GatewayFactory.AdminToken, "/dashboard/"))).StatusCode);
+
+        var state = await browser.GetStringAsync($"/dashboard/GrainState?grainId={keyId}&grainType=Silo.Grains.Keys.ApiKeyGrain");
+
+        Assert.Contains("GetState", state, StringComparison.Ordinal);
+        Assert.Contains(tenant, state, StringComparison.Ordinal);
+        Assert.DoesNotContain("secretHash", state, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(key[16..], state, StringComparison.Ordinal);
+        using var anonymous = Browser(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/dashboard/GrainState?grainId={keyId}&grainType=Silo.Grains.Keys.ApiKeyGrain")).StatusCode);
+    }
+
     private HttpClient Browser(CookieContainer cookies) =>
         new(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true }) { BaseAddress = gateway.ClientOptions.BaseAddress };
 
