@@ -38,7 +38,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
             "the failing endpoint is ejected",
             TimeSpan.FromSeconds(10));
 
-        await Await.UntilAsync(async () => !(await RoutedUrlsAsync(client, service, 4)).Contains(bad.BaseUrl), "the front end routes around it", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => !(await ServiceRoutes.RoutedUrlsAsync(client, service, 4)).Contains(bad.BaseUrl), "the front end routes around it", TimeSpan.FromSeconds(5));
         var badBefore = bad.Requests;
         var statuses = new List<int>();
         for (var i = 0; i < 20; i++)
@@ -75,7 +75,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
             },
             "the dead endpoint is ejected",
             TimeSpan.FromSeconds(10));
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 6)).SetEquals([good.BaseUrl]), "every request is answered by the live endpoint", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([good.BaseUrl]), "every request is answered by the live endpoint", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -108,12 +108,12 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         took.Sort();
         output.WriteLine($"open circuit: 20 refusals, median {took[10]:F2} ms, slowest {took[^1]:F2} ms (in-process test server)");
         Assert.Equal(touched, downstream.Requests);
-        Assert.Equal("open", (await ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
+        Assert.Equal("open", (await gateway.ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
 
         // The downstream recovers; after the break one probe goes through and closes the circuit.
         downstream.Status = 0;
         await Await.UntilAsync(async () => (int)(await client.GetAsync($"/{service}/x")).StatusCode == 200, "the probe closes the circuit", TimeSpan.FromSeconds(10));
-        Assert.Equal("closed", (await ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
+        Assert.Equal("closed", (await gateway.ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
         Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
     }
 
@@ -138,7 +138,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
 
         // The probe was given back: the next request probes at once and closes the circuit.
         Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
-        Assert.Equal("closed", (await ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
+        Assert.Equal("closed", (await gateway.ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
     }
 
     [Fact]
@@ -155,11 +155,11 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         });
 
         await Await.UntilAsync(async () => (await EndpointAsync(service, sick.BaseUrl)).GetProperty("health").GetString() == "unhealthy", "the health check marks it unhealthy", TimeSpan.FromSeconds(10));
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 6)).SetEquals([good.BaseUrl]), "no request goes to it", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([good.BaseUrl]), "no request goes to it", TimeSpan.FromSeconds(5));
         Assert.Equal(0, sick.Requests);
 
         sick.HealthStatus = 200;
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 6)).Contains(sick.BaseUrl), "it is back in rotation", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).Contains(sick.BaseUrl), "it is back in rotation", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -168,18 +168,18 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         await using var first = await FlakyDownstream.StartAsync();
         await using var second = await FlakyDownstream.StartAsync();
         var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = first.BaseUrl } }, loadBalancing = "round-robin" });
-        Assert.True((await RoutedUrlsAsync(client, service, 4)).SetEquals([first.BaseUrl]));
+        Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 4)).SetEquals([first.BaseUrl]));
         using var admin = gateway.CreateAdminClient();
 
         await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/services/{service}/endpoints", new object[] { new { url = first.BaseUrl }, new { url = second.BaseUrl, weight = 2 } }), 200);
-        Assert.True((await RoutedUrlsAsync(client, service, 6)).SetEquals([first.BaseUrl, second.BaseUrl]));
+        Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([first.BaseUrl, second.BaseUrl]));
 
         var drained = await Expect.JsonAsync(await admin.PutAsJsonAsync($"/admin/services/{service}/endpoints", new object[] { new { url = first.BaseUrl, drain = true }, new { url = second.BaseUrl } }), 200);
         Assert.False(drained.GetProperty("endpoints")[0].GetProperty("available").GetBoolean());
-        Assert.True((await RoutedUrlsAsync(client, service, 6)).SetEquals([second.BaseUrl]));
+        Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([second.BaseUrl]));
 
         await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/services/{service}/endpoints", new object[] { new { url = first.BaseUrl } }), 200);
-        Assert.True((await RoutedUrlsAsync(client, service, 4)).SetEquals([first.BaseUrl]));
+        Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 4)).SetEquals([first.BaseUrl]));
     }
 
     [Fact]
@@ -264,25 +264,6 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         return (id, gateway.CreateKeyClient(key));
     }
 
-    /// <summary>Which endpoints answered <paramref name="count"/> requests (each endpoint answers with its own URL).</summary>
-    private static async Task<HashSet<string>> RoutedUrlsAsync(HttpClient client, string service, int count)
-    {
-        var urls = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var response = await client.GetAsync($"/{service}/x");
-            urls.Add(response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : $"status {(int)response.StatusCode}");
-        }
-
-        return urls;
-    }
-
-    private async Task<JsonElement> ServiceAsync(string service)
-    {
-        using var admin = gateway.CreateAdminClient();
-        return await Expect.JsonAsync(await admin.GetAsync($"/admin/services/{service}"), 200);
-    }
-
     private async Task<JsonElement> EndpointAsync(string service, string url) =>
-        (await ServiceAsync(service)).GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == url);
+        (await gateway.ServiceAsync(service)).GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == url);
 }

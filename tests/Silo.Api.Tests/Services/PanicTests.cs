@@ -23,12 +23,12 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         b.HealthStatus = 503;
         var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } }, loadBalancing = "round-robin", healthCheck = FastChecks });
 
-        await Await.UntilAsync(async () => (await ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await gateway.ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
 
-        var body = await ServiceAsync(service);
+        var body = await gateway.ServiceAsync(service);
         Assert.Equal(50, body.GetProperty("panicThresholdPercent").GetInt32());
         Assert.All(body.GetProperty("endpoints").EnumerateArray(), e => Assert.Equal(("unhealthy", false, true), Standing(e)));
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 4)).SetEquals([a.BaseUrl, b.BaseUrl]), "both endpoints answer", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 4)).SetEquals([a.BaseUrl, b.BaseUrl]), "both endpoints answer", TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await Await.UntilAsync(async () => (int)(await client.GetAsync($"/{service}/x")).StatusCode == 503, "the service refuses", TimeSpan.FromSeconds(10));
 
         await Expect.ProblemAsync(await client.GetAsync($"/{service}/x"), 503, "no-healthy-endpoint");
-        var body = await ServiceAsync(service);
+        var body = await gateway.ServiceAsync(service);
         Assert.Equal((0, false), (body.GetProperty("panicThresholdPercent").GetInt32(), body.GetProperty("panic").GetBoolean()));
         Assert.All(body.GetProperty("endpoints").EnumerateArray(), e => Assert.Equal(("unhealthy", false, false), Standing(e)));
     }
@@ -66,18 +66,18 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         });
 
         // One of three endpoints not draining is available: 33 % < 50 %.
-        await Await.UntilAsync(async () => (await ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
-        var endpoints = (await ServiceAsync(service)).GetProperty("endpoints").EnumerateArray().Select(Standing).ToArray();
+        await Await.UntilAsync(async () => (await gateway.ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
+        var endpoints = (await gateway.ServiceAsync(service)).GetProperty("endpoints").EnumerateArray().Select(Standing).ToArray();
         Assert.Equal([("healthy", true, true), ("unhealthy", false, true), ("unhealthy", false, true), ("healthy", false, false)], endpoints);
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 6)).SetEquals([a.BaseUrl, b.BaseUrl, c.BaseUrl]), "every endpoint not draining answers", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([a.BaseUrl, b.BaseUrl, c.BaseUrl]), "every endpoint not draining answers", TimeSpan.FromSeconds(5));
         Assert.Equal(0, drained.Requests);
 
         // Two of three available: out of panic, the unhealthy one gets nothing more.
         b.HealthStatus = 200;
-        await Await.UntilAsync(async () => !(await ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the panic is over", TimeSpan.FromSeconds(10));
-        await Await.UntilAsync(async () => (await RoutedUrlsAsync(client, service, 6)).SetEquals([a.BaseUrl, b.BaseUrl]), "only the available endpoints answer", TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(async () => !(await gateway.ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the panic is over", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([a.BaseUrl, b.BaseUrl]), "only the available endpoints answer", TimeSpan.FromSeconds(5));
         var cBefore = c.Requests;
-        Assert.True((await RoutedUrlsAsync(client, service, 10)).SetEquals([a.BaseUrl, b.BaseUrl]));
+        Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 10)).SetEquals([a.BaseUrl, b.BaseUrl]));
         Assert.Equal(cBefore, c.Requests);
         Assert.Equal(0, drained.Requests);
     }
@@ -96,13 +96,13 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
             circuitBreaker = new { failureRatio = 0.5, minimumThroughput = 5, samplingSeconds = 30, breakSeconds = 30 },
             outlierDetection = new { maxEjectionPercent = 0 },
         });
-        await Await.UntilAsync(async () => (await ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await gateway.ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
 
         await Await.UntilAsync(async () => (int)(await client.GetAsync($"/{service}/x")).StatusCode == 503, "the circuit opens", TimeSpan.FromSeconds(10));
 
         var touched = a.Requests + b.Requests;
         await Expect.ProblemAsync(await client.GetAsync($"/{service}/x"), 503, "circuit-open");
-        var body = await ServiceAsync(service);
+        var body = await gateway.ServiceAsync(service);
         Assert.Equal(("open", true), (body.GetProperty("circuit").GetProperty("state").GetString(), body.GetProperty("panic").GetBoolean()));
         Assert.Equal(touched, a.Requests + b.Requests);
     }
@@ -119,24 +119,5 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
         var tenant = await gateway.CreateTenantAsync();
         return (id, gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant)));
-    }
-
-    /// <summary>Which endpoints answered <paramref name="count"/> requests (each endpoint answers with its own URL).</summary>
-    private static async Task<HashSet<string>> RoutedUrlsAsync(HttpClient client, string service, int count)
-    {
-        var urls = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var response = await client.GetAsync($"/{service}/x");
-            urls.Add(response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : $"status {(int)response.StatusCode}");
-        }
-
-        return urls;
-    }
-
-    private async Task<JsonElement> ServiceAsync(string service)
-    {
-        using var admin = gateway.CreateAdminClient();
-        return await Expect.JsonAsync(await admin.GetAsync($"/admin/services/{service}"), 200);
     }
 }
