@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Orleans.Dashboard;
 using Silo.ServiceDefaults;
@@ -9,19 +7,18 @@ namespace Silo.Host;
 
 /// <summary>
 /// The Orleans Dashboard's pages on a silo's HTTP port, at <c>/dashboard</c>, behind HTTP Basic authentication
-/// with the admin token (<c>Admin:Token</c>, at least 16 characters). With no token configured the silo serves
-/// no pages (its counters still feed the front ends' dashboards).
+/// with the admin token (<c>Admin:Token</c>, at least <see cref="AdminToken.MinimumLength"/> characters). With
+/// no token configured the silo serves no pages (its counters still feed the front ends' dashboards).
 /// </summary>
 internal sealed class SiloDashboard : IDisposable
 {
     public const string Scheme = "silo-basic";
     public const string Policy = "silo-admin";
-    public const int MinimumTokenLength = 16;
 
     /// <summary>Failed attempts one address may make in a minute before it gets 429 for the rest of it.</summary>
     public const int FailuresPerMinute = 10;
 
-    private readonly byte[] _digest;
+    private readonly AdminToken _token;
     private readonly PartitionedRateLimiter<IPAddress> _failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
         {
@@ -30,7 +27,7 @@ internal sealed class SiloDashboard : IDisposable
             QueueLimit = 0,
         }));
 
-    private SiloDashboard(string token) => _digest = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private SiloDashboard(AdminToken token) => _token = token;
 
     /// <summary>
     /// Registers the pages when the dashboard is on and a token is configured; false (with the reason) when the
@@ -45,13 +42,13 @@ internal sealed class SiloDashboard : IDisposable
             return true;
         }
 
-        if (token.Length < MinimumTokenLength)
+        if (token.Length < AdminToken.MinimumLength)
         {
-            problem = $"Invalid configuration: Admin:Token must be at least {MinimumTokenLength} characters long.";
+            problem = $"Invalid configuration: Admin:Token must be at least {AdminToken.MinimumLength} characters long.";
             return false;
         }
 
-        builder.Services.AddSingleton(new SiloDashboard(token));
+        builder.Services.AddSingleton(new SiloDashboard(AdminToken.FromConfiguration(token)));
         builder.Services.AddAuthentication(Scheme).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminBasicAuthenticationHandler>(Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return true;
@@ -67,8 +64,7 @@ internal sealed class SiloDashboard : IDisposable
         }
     }
 
-    public bool Matches(string? presented) =>
-        presented is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _digest);
+    public bool Matches(string? presented) => _token.Matches(presented);
 
     /// <summary>Whether <paramref name="address"/> has used up its failed attempts for this minute.</summary>
     public bool IsBlocked(IPAddress? address)

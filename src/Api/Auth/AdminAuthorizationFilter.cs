@@ -1,3 +1,4 @@
+using Silo.ServiceDefaults;
 using Silo.Api.Endpoints;
 using Silo.Api.Errors;
 using Silo.Api.Telemetry;

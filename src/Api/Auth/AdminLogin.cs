@@ -1,3 +1,4 @@
+using Silo.ServiceDefaults;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;

@@ -1,3 +1,4 @@
+using Silo.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Silo.Api.Auth;

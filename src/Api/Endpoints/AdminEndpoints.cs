@@ -1,4 +1,6 @@
 using Silo.Api.Auth;
+using Silo.Api.Json;
+using Silo.Grains.Services;
 
 namespace Silo.Api.Endpoints;
 
@@ -16,5 +18,12 @@ internal static class AdminEndpoints
         admin.MapTenantEndpoints();
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();
+    }
+
+    /// <summary>The ids in one of the cluster's indexes (<see cref="IDirectoryGrain"/>), in the order they were added.</summary>
+    internal static async Task<IResult> ListIdsAsync(IGrainFactory grains, string index)
+    {
+        var snapshot = await grains.GetGrain<IDirectoryGrain>(index).GetIfNewerAsync(0);
+        return TypedResults.Json(snapshot?.Ids ?? [], GatewayJson.Options);
     }
 }

@@ -12,7 +12,7 @@ internal static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapGet("/services", (IGrainFactory grains) => TenantEndpoints.ListIdsAsync(grains, IDirectoryGrain.Services))
+        admin.MapGet("/services", (IGrainFactory grains) => AdminEndpoints.ListIdsAsync(grains, IDirectoryGrain.Services))
             .Produces<List<string>>()
             .WithSummary("Every service id, oldest first");
         admin.MapPost("/services", CreateAsync)

@@ -18,7 +18,7 @@ internal static partial class TenantEndpoints
 
     public static void MapTenantEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapGet("/tenants", (IGrainFactory grains) => ListIdsAsync(grains, IDirectoryGrain.Tenants))
+        admin.MapGet("/tenants", (IGrainFactory grains) => AdminEndpoints.ListIdsAsync(grains, IDirectoryGrain.Tenants))
             .Produces<List<string>>()
             .WithSummary("Every tenant id, oldest first");
         admin.MapPost("/tenants", CreateAsync)
@@ -45,13 +45,6 @@ internal static partial class TenantEndpoints
         admin.MapGet("/tenants/{tenant}/audit", GetAuditAsync)
             .Produces<List<AuditEvent>>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A tenant's events (keys created, rotated, revoked; tenant suspended, resumed, changed), newest first; ?limit=1..10000, default 1000");
-    }
-
-    /// <summary>The ids in one of the cluster's indexes (<see cref="IDirectoryGrain"/>), in the order they were added.</summary>
-    internal static async Task<IResult> ListIdsAsync(IGrainFactory grains, string index)
-    {
-        var snapshot = await grains.GetGrain<IDirectoryGrain>(index).GetIfNewerAsync(0);
-        return TypedResults.Json(snapshot?.Ids ?? [], GatewayJson.Options);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains)

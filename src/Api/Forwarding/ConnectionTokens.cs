@@ -8,7 +8,11 @@ namespace Silo.Api.Forwarding;
 /// </summary>
 internal static class ConnectionTokens
 {
-    public static IEnumerable<string> Named(StringValues connection)
+    public static IEnumerable<string> Named(StringValues connection) => Named((IEnumerable<string?>)connection);
+
+    public static IEnumerable<string> Named(System.Net.Http.Headers.HttpHeaderValueCollection<string> connection) => Named((IEnumerable<string?>)connection);
+
+    private static IEnumerable<string> Named(IEnumerable<string?> connection)
     {
         foreach (var value in connection)
         {
@@ -21,9 +25,6 @@ internal static class ConnectionTokens
             }
         }
     }
-
-    public static IEnumerable<string> Named(System.Net.Http.Headers.HttpHeaderValueCollection<string> connection) =>
-        Named(new StringValues([.. connection]));
 
     private static bool IsOption(string token) =>
         token.Equals("close", StringComparison.OrdinalIgnoreCase) ||

@@ -23,9 +23,9 @@ internal static class ForwardRetries
     /// </summary>
     public static bool TryPlan(ProxyFeature feature, AttemptState attempt)
     {
-        if (!attempt.MayRetry || attempt.RetryTo is not null)
+        if (!attempt.MayRetry)
         {
-            return attempt.RetryTo is not null;
+            return false;
         }
 
         var next = feature.Endpoints.Next(attempt.Endpoint);

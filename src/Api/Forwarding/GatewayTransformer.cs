@@ -109,13 +109,9 @@ internal sealed class GatewayTransformer : HttpTransformer
             response.Headers.Remove(name);
         }
 
-        // The response keeps the gateway's own X-Request-Id (the downstream got it as a request header).
-        response.Headers.Remove(RequestContextMiddleware.HeaderName);
-        if (GatewayRequest.Of(httpContext) is { } gatewayRequest)
-        {
-            response.Headers[RequestContextMiddleware.HeaderName] = gatewayRequest.RequestId;
-        }
-
+        // The response keeps the gateway's own X-Request-Id (the downstream got it as a request header): the
+        // copy above appended the downstream's to it.
+        ProxiedResponse.KeepRequestId(httpContext);
         feature.Capture?.Begin(response.StatusCode, Recorded(response.Headers), proxyResponse.Content.Headers.ContentLength);
         ProxiedResponse.Prepare(httpContext, feature);
         return true;

@@ -17,6 +17,12 @@ internal static class ProxiedResponse
             head.ReasonPhrase = null;
         }
 
+        KeepRequestId(context);
+    }
+
+    /// <summary>The response's <c>X-Request-Id</c> is the gateway's own, whatever an attempt left there.</summary>
+    public static void KeepRequestId(HttpContext context)
+    {
         if (GatewayRequest.Of(context) is { } gatewayRequest)
         {
             context.Response.Headers[RequestContextMiddleware.HeaderName] = gatewayRequest.RequestId;

@@ -5,10 +5,10 @@ namespace Silo.Api.Forwarding;
 /// <summary>Log events of the forwarder (400-409).</summary>
 public sealed partial class ProxyForwarder
 {
-    private void Log(ForwarderError error, AttemptState state, Exception? exception)
+    private void Log(ForwarderError error, AttemptResult result, AttemptState state, Exception? exception)
     {
         var authority = state.Target?.Authority ?? state.Endpoint.Url;
-        switch (ForwarderErrors.Classify(error, 0).Result)
+        switch (result)
         {
             case AttemptResult.Failure when error == ForwarderError.RequestTimedOut:
                 LogUpstreamTimeout(_logger, authority);

@@ -117,19 +117,14 @@ public sealed partial class ProxyForwarder : IDisposable
         var error = await _forwarder.SendAsync(context, state.Endpoint.Url, _invoker, Config(context, feature), GatewayTransformer.Instance).ConfigureAwait(false);
         state.Error = error;
         var (result, answer, retryable) = ForwarderErrors.Classify(error, context.Response.StatusCode);
-        if (error == ForwarderError.None && state.RetryTo is null && state.StatusCode >= 500)
+        if (error == ForwarderError.None && state.StatusCode >= 500)
         {
-            // A 5xx passed on to the client (not retried) still counts against the endpoint.
+            // A 5xx counts against the endpoint, whether passed on to the client or discarded for a retry.
             result = AttemptResult.Failure;
         }
-        else if (state.RetryTo is not null)
+        else if (error != ForwarderError.None)
         {
-            result = AttemptResult.Failure;
-        }
-
-        if (error != ForwarderError.None)
-        {
-            Log(error, state, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+            Log(error, result, state, context.Features.Get<IForwarderErrorFeature>()?.Exception);
         }
 
         feature.Attempts.Add(new ForwardAttempt(state.Attempt, state.Target ?? ForwardPath.Target(state.Endpoint.Url, feature.PathAndQuery), result, _time.GetElapsedTime(started), state.StatusCode));

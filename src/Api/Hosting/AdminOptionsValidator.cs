@@ -1,3 +1,4 @@
+using Silo.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Silo.Api.Auth;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Silo.Api.Tests.Infrastructure;
 using Silo.TestKit;
 using Xunit.Abstractions;
@@ -13,19 +12,17 @@ namespace Silo.Api.Tests.Services;
 /// </summary>
 public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHelper output) : IClassFixture<GatewayFactory>
 {
-    private static readonly object NoBreaker = new { minimumThroughput = 1_000_000 };
-
     [Fact]
     public async Task FailingEndpoint_IsEjected_AndTrafficGoesToTheHealthyOnes()
     {
         await using var good = await FlakyDownstream.StartAsync();
         await using var bad = await FlakyDownstream.StartAsync();
         bad.Status = 500;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = good.BaseUrl }, new { url = bad.BaseUrl } },
             loadBalancing = "round-robin",
-            circuitBreaker = NoBreaker,
+            circuitBreaker = ServiceRoutes.NoBreaker,
             outlierDetection = new { consecutiveFailures = 3, baseEjectionSeconds = 60 },
         });
 
@@ -33,7 +30,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
             async () =>
             {
                 await client.GetAsync($"/{service}/x");
-                return (await EndpointAsync(service, bad.BaseUrl)).GetProperty("ejected").GetBoolean();
+                return (await gateway.EndpointAsync(service, bad.BaseUrl)).GetProperty("ejected").GetBoolean();
             },
             "the failing endpoint is ejected",
             TimeSpan.FromSeconds(10));
@@ -48,7 +45,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
 
         Assert.All(statuses, s => Assert.Equal(200, s));
         Assert.Equal(badBefore, bad.Requests);
-        var status = await EndpointAsync(service, bad.BaseUrl);
+        var status = await gateway.EndpointAsync(service, bad.BaseUrl);
         Assert.False(status.GetProperty("available").GetBoolean());
         Assert.InRange(status.GetProperty("ejectedForSeconds").GetInt32(), 1, 60);
     }
@@ -58,11 +55,11 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     {
         await using var good = await FlakyDownstream.StartAsync();
         var dead = await FlakyDownstream.StartAsync();
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = good.BaseUrl }, new { url = dead.BaseUrl } },
             loadBalancing = "round-robin",
-            circuitBreaker = NoBreaker,
+            circuitBreaker = ServiceRoutes.NoBreaker,
             outlierDetection = new { consecutiveFailures = 2 },
         });
         await dead.DieAsync();
@@ -71,7 +68,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
             async () =>
             {
                 await client.GetAsync($"/{service}/x");
-                return (await EndpointAsync(service, dead.BaseUrl)).GetProperty("ejected").GetBoolean();
+                return (await gateway.EndpointAsync(service, dead.BaseUrl)).GetProperty("ejected").GetBoolean();
             },
             "the dead endpoint is ejected",
             TimeSpan.FromSeconds(10));
@@ -83,7 +80,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     {
         await using var downstream = await FlakyDownstream.StartAsync();
         downstream.Status = 500;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = downstream.BaseUrl } },
             circuitBreaker = new { failureRatio = 0.5, minimumThroughput = 5, samplingSeconds = 30, breakSeconds = 2 },
@@ -122,7 +119,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     {
         await using var downstream = await FlakyDownstream.StartAsync();
         downstream.Status = 500;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = downstream.BaseUrl } },
             circuitBreaker = new { failureRatio = 0.5, minimumThroughput = 5, samplingSeconds = 30, breakSeconds = 2 },
@@ -147,14 +144,14 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         await using var good = await FlakyDownstream.StartAsync();
         await using var sick = await FlakyDownstream.StartAsync();
         sick.HealthStatus = 503;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = good.BaseUrl }, new { url = sick.BaseUrl } },
             loadBalancing = "round-robin",
             healthCheck = new { path = "/health", intervalSeconds = 1, timeoutSeconds = 1, healthyThreshold = 1, unhealthyThreshold = 1 },
         });
 
-        await Await.UntilAsync(async () => (await EndpointAsync(service, sick.BaseUrl)).GetProperty("health").GetString() == "unhealthy", "the health check marks it unhealthy", TimeSpan.FromSeconds(10));
+        await Await.UntilAsync(async () => (await gateway.EndpointAsync(service, sick.BaseUrl)).GetProperty("health").GetString() == "unhealthy", "the health check marks it unhealthy", TimeSpan.FromSeconds(10));
         await Await.UntilAsync(async () => (await ServiceRoutes.RoutedUrlsAsync(client, service, 6)).SetEquals([good.BaseUrl]), "no request goes to it", TimeSpan.FromSeconds(5));
         Assert.Equal(0, sick.Requests);
 
@@ -167,7 +164,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     {
         await using var first = await FlakyDownstream.StartAsync();
         await using var second = await FlakyDownstream.StartAsync();
-        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = first.BaseUrl } }, loadBalancing = "round-robin" });
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new { endpoints = new[] { new { url = first.BaseUrl } }, loadBalancing = "round-robin" });
         Assert.True((await ServiceRoutes.RoutedUrlsAsync(client, service, 4)).SetEquals([first.BaseUrl]));
         using var admin = gateway.CreateAdminClient();
 
@@ -186,7 +183,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     public async Task ManualIsolation_HoldsTheCircuitOpen_UntilClosed()
     {
         await using var downstream = await FlakyDownstream.StartAsync();
-        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } } });
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } } });
         using var admin = gateway.CreateAdminClient();
 
         await Expect.StatusAsync(await admin.PostAsync($"/admin/services/{service}/circuit/isolate", null), 200);
@@ -203,11 +200,11 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         await using var good = await FlakyDownstream.StartAsync();
         await using var bad = await FlakyDownstream.StartAsync();
         bad.Status = 503;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = good.BaseUrl }, new { url = bad.BaseUrl } },
             loadBalancing = "round-robin",
-            circuitBreaker = NoBreaker,
+            circuitBreaker = ServiceRoutes.NoBreaker,
             outlierDetection = new { maxEjectionPercent = 0 },
         });
 
@@ -233,7 +230,7 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
     public async Task Post_WithAnIdempotencyKey_IsForwardedOnce_AndTheAnswerReplayed()
     {
         await using var downstream = await FlakyDownstream.StartAsync();
-        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } } });
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } } });
 
         async Task<HttpResponseMessage> PostAsync()
         {
@@ -251,19 +248,4 @@ public sealed class DownstreamServiceTests(GatewayFactory gateway, ITestOutputHe
         Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
         Assert.Equal(1, downstream.Requests);
     }
-
-    private async Task<(string Service, HttpClient Client)> SetUpAsync(object settings)
-    {
-        var id = GatewayFactory.NewId("svc");
-        using var admin = gateway.CreateAdminClient();
-        var body = JsonSerializer.SerializeToNode(settings, JsonSerializerOptions.Web)!.AsObject();
-        body["id"] = id;
-        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
-        var tenant = await gateway.CreateTenantAsync();
-        var key = await gateway.CreateKeyAsync(tenant);
-        return (id, gateway.CreateKeyClient(key));
-    }
-
-    private async Task<JsonElement> EndpointAsync(string service, string url) =>
-        (await gateway.ServiceAsync(service)).GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == url);
 }

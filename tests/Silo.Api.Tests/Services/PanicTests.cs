@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Silo.Api.Tests.Infrastructure;
 using Silo.TestKit;
@@ -12,7 +11,6 @@ namespace Silo.Api.Tests.Services;
 public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
     private static readonly object FastChecks = new { path = "/health", intervalSeconds = 1, healthyThreshold = 1, unhealthyThreshold = 1 };
-    private static readonly object NoBreaker = new { minimumThroughput = 1_000_000 };
 
     [Fact]
     public async Task EveryEndpointFailingItsHealthCheck_IsStillServed_AtTheDefaultThreshold()
@@ -21,7 +19,7 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await using var b = await FlakyDownstream.StartAsync();
         a.HealthStatus = 503;
         b.HealthStatus = 503;
-        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } }, loadBalancing = "round-robin", healthCheck = FastChecks });
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new { endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } }, loadBalancing = "round-robin", healthCheck = FastChecks });
 
         await Await.UntilAsync(async () => (await gateway.ServiceAsync(service)).GetProperty("panic").GetBoolean(), "the service is in panic", TimeSpan.FromSeconds(10));
 
@@ -38,7 +36,7 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await using var b = await FlakyDownstream.StartAsync();
         a.HealthStatus = 503;
         b.HealthStatus = 503;
-        var (service, client) = await SetUpAsync(new { endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } }, healthCheck = FastChecks, panicThresholdPercent = 0 });
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new { endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } }, healthCheck = FastChecks, panicThresholdPercent = 0 });
 
         await Await.UntilAsync(async () => (int)(await client.GetAsync($"/{service}/x")).StatusCode == 503, "the service refuses", TimeSpan.FromSeconds(10));
 
@@ -57,12 +55,12 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await using var drained = await FlakyDownstream.StartAsync();
         b.HealthStatus = 503;
         c.HealthStatus = 503;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new object[] { new { url = a.BaseUrl }, new { url = b.BaseUrl }, new { url = c.BaseUrl }, new { url = drained.BaseUrl, drain = true } },
             loadBalancing = "round-robin",
             healthCheck = FastChecks,
-            circuitBreaker = NoBreaker,
+            circuitBreaker = ServiceRoutes.NoBreaker,
         });
 
         // One of three endpoints not draining is available: 33 % < 50 %.
@@ -89,7 +87,7 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
         await using var b = await FlakyDownstream.StartAsync();
         a.HealthStatus = b.HealthStatus = 503;
         a.Status = b.Status = 500;
-        var (service, client) = await SetUpAsync(new
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } },
             healthCheck = FastChecks,
@@ -109,15 +107,4 @@ public sealed class PanicTests(GatewayFactory gateway) : IClassFixture<GatewayFa
 
     private static (string Health, bool Available, bool Routed) Standing(JsonElement endpoint) =>
         (endpoint.GetProperty("health").GetString()!, endpoint.GetProperty("available").GetBoolean(), endpoint.GetProperty("routed").GetBoolean());
-
-    private async Task<(string Service, HttpClient Client)> SetUpAsync(object settings)
-    {
-        var id = GatewayFactory.NewId("svc");
-        using var admin = gateway.CreateAdminClient();
-        var body = JsonSerializer.SerializeToNode(settings, JsonSerializerOptions.Web)!.AsObject();
-        body["id"] = id;
-        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
-        var tenant = await gateway.CreateTenantAsync();
-        return (id, gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant)));
-    }
 }

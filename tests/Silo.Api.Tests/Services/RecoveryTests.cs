@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Silo.Api.Tests.Infrastructure;
 using Silo.TestKit;
 using Xunit.Abstractions;
@@ -40,7 +38,7 @@ public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper outp
         Assert.True(ejectionLeft > RecoveryBound + TimeSpan.FromSeconds(5), $"the ejection outlasts the bound ({ejectionLeft.TotalSeconds:F1} s left)");
         Assert.True(recovery <= RecoveryBound, $"served again after {recovery.TotalSeconds:F2} s, bound {RecoveryBound.TotalSeconds} s");
         Assert.All(answers, s => Assert.Equal(503, s));
-        var endpoint = await EndpointAsync(service, a.BaseUrl);
+        var endpoint = await gateway.EndpointAsync(service, a.BaseUrl);
         Assert.False(endpoint.GetProperty("ejected").GetBoolean());
         Assert.True(endpoint.GetProperty("available").GetBoolean());
     }
@@ -79,7 +77,7 @@ public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper outp
             {
                 // Idempotent: a failed attempt on A is retried on B.
                 Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
-                return (await EndpointAsync(service, a.BaseUrl)).GetProperty("ejected").GetBoolean();
+                return (await gateway.EndpointAsync(service, a.BaseUrl)).GetProperty("ejected").GetBoolean();
             },
             "A is ejected by its failing calls",
             TimeSpan.FromSeconds(10));
@@ -93,7 +91,7 @@ public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper outp
             },
             "the service has no endpoint left",
             TimeSpan.FromSeconds(15));
-        var status = await EndpointAsync(service, a.BaseUrl);
+        var status = await gateway.EndpointAsync(service, a.BaseUrl);
         Assert.Equal(("unhealthy", true), (status.GetProperty("health").GetString(), status.GetProperty("ejected").GetBoolean()));
         var read = Stopwatch.GetTimestamp();
         var ejectedFor = TimeSpan.FromSeconds(status.GetProperty("ejectedForSeconds").GetInt32());
@@ -136,33 +134,14 @@ public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper outp
 
         // Three failed checks make an endpoint unhealthy, so A's failing calls (a few hundred milliseconds) eject
         // it before its checks take it out; timeoutSeconds is left to its default (the smaller of 2 and the interval).
-        var id = await CreateServiceAsync(new
+        return await gateway.RegisterServiceWithKeyAsync(new
         {
             endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } },
             loadBalancing = "round-robin",
             healthCheck = new { path = "/health", intervalSeconds = IntervalSeconds, healthyThreshold = HealthyThreshold, unhealthyThreshold = 3 },
             outlierDetection,
-            circuitBreaker = new { minimumThroughput = 1_000_000 },
+            circuitBreaker = ServiceRoutes.NoBreaker,
             panicThresholdPercent = 0,
         });
-        var tenant = await gateway.CreateTenantAsync();
-        return (id, gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant)));
-    }
-
-    private async Task<string> CreateServiceAsync(object settings)
-    {
-        var id = GatewayFactory.NewId("svc");
-        using var admin = gateway.CreateAdminClient();
-        var body = JsonSerializer.SerializeToNode(settings, JsonSerializerOptions.Web)!.AsObject();
-        body["id"] = id;
-        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
-        return id;
-    }
-
-    private async Task<JsonElement> EndpointAsync(string service, string url)
-    {
-        using var admin = gateway.CreateAdminClient();
-        var body = await Expect.JsonAsync(await admin.GetAsync($"/admin/services/{service}"), 200);
-        return body.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == url);
     }
 }

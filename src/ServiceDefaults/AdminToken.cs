@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Silo.Api.Auth;
+namespace Silo.ServiceDefaults;
 
 /// <summary>
-/// The admin bearer token: configured (<c>Admin:Token</c>), or generated at start-up outside Production.
+/// The admin token (<c>Admin:Token</c>): the front ends' bearer token and sign-in, and the password of a silo's
+/// dashboard pages. Configured, or generated at start-up on a front end outside Production.
 /// Compared in constant time over SHA-256 digests, so neither content nor length leaks through timing.
 /// </summary>
 public sealed class AdminToken
