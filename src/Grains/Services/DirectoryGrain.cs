@@ -19,10 +19,22 @@ public sealed class DirectoryGrain([PersistentState("service-directory")] IPersi
             return;
         }
 
-        state.State.Ids = [.. state.State.Ids, id];
-        state.State.Version++;
+        // Only a stored change is a change: when the write fails, the index is as before, and adding again writes.
+        var (ids, version) = (state.State.Ids, state.State.Version);
+        state.State.Ids = [.. ids, id];
+        state.State.Version = version + 1;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (state.State.Ids, state.State.Version) = (ids, version);
+            _ids.Remove(id);
+            throw;
+        }
+
         _snapshot = null;
-        await state.WriteStateAsync();
     }
 
     public Task<DirectorySnapshot?> GetIfNewerAsync(long knownVersion)

@@ -24,6 +24,7 @@ public sealed partial class ServiceGrain(
     private RoutingSnapshot? _snapshot;
     private CircuitBreaker? _breaker;
     private OutlierDetector? _outliers;
+    private IndexListing? _listing;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -32,11 +33,12 @@ public sealed partial class ServiceGrain(
             Configure(definition);
 
             // A service stored before the directory existed (or whose add was lost) lists itself again.
-            await Directory().AddAsync(this.GetPrimaryKeyString());
+            await Listing().EnsureAsync();
         }
     }
 
-    private IDirectoryGrain Directory() => GrainFactory.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services);
+    private IndexListing Listing() =>
+        _listing ??= new IndexListing(this, GrainFactory, IDirectoryGrain.Services, this.GetPrimaryKeyString(), logger);
 
     public async Task<bool> CreateAsync(ServiceDefinition definition)
     {
@@ -49,7 +51,7 @@ public sealed partial class ServiceGrain(
         state.State = new ServiceState { Definition = definition, Version = 1, CreatedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
         Configure(definition);
-        await Directory().AddAsync(this.GetPrimaryKeyString());
+        await Listing().EnsureAsync();
         return true;
     }
 

@@ -25,6 +25,7 @@ public sealed class TenantGrain(
 {
     // Built in OnActivateAsync, which Orleans runs before any call; a conflicting checkpoint ends the activation.
     private GrainLimits _limits = null!;
+    private IndexListing? _listing;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,11 +36,12 @@ public sealed class TenantGrain(
             EnsureCheckpointTimer();
 
             // A tenant stored before the tenant index existed (or whose add was lost) lists itself again.
-            await TenantIndex().AddAsync(this.GetPrimaryKeyString());
+            await Listing().EnsureAsync();
         }
     }
 
-    private IDirectoryGrain TenantIndex() => GrainFactory.GetGrain<IDirectoryGrain>(IDirectoryGrain.Tenants);
+    private IndexListing Listing() =>
+        _listing ??= new IndexListing(this, GrainFactory, IDirectoryGrain.Tenants, this.GetPrimaryKeyString(), logger);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _limits.FlushAsync(this.GetPrimaryKeyString());
@@ -72,7 +74,7 @@ public sealed class TenantGrain(
 
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
-        await TenantIndex().AddAsync(this.GetPrimaryKeyString());
+        await Listing().EnsureAsync();
         return true;
     }
 

@@ -16,6 +16,9 @@ internal sealed class SharedGrainStorage
 
     public int Writes { get; private set; }
 
+    /// <summary>Writes of this state name fail (as when the storage is out of reach) until set back to null.</summary>
+    public string? FailingState { get; set; }
+
     /// <summary>Stores <paramref name="data"/> as <paramref name="grain"/>'s state, as an older version of the code would have written it.</summary>
     public void Put(string stateName, GrainId grain, byte[] data)
     {
@@ -50,6 +53,11 @@ internal sealed class SharedGrainStorage
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
+            if (string.Equals(shared.FailingState, stateName, StringComparison.Ordinal))
+            {
+                throw new IOException($"Storage of {stateName} is out of reach.");
+            }
+
             var etag = Guid.NewGuid().ToString("N");
             var data = serializer.SerializeToArray(grainState.State);
             lock (shared._records)

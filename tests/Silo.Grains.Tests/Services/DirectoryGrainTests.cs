@@ -40,4 +40,29 @@ public sealed class DirectoryGrainTests
         Assert.Equal(["acme", "globex"], (await tenants.GetIfNewerAsync(0).Bounded())!.Ids);
         Assert.Null(await silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services).GetIfNewerAsync(0).Bounded());
     }
+
+    [Fact]
+    public async Task ATenantCreatedWhileTheIndexCannotBeWritten_IsCreated_AndListedOnceItCanBe()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var tenants = silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Tenants);
+        Assert.True(await silo.Grains.GetGrain<ITenantGrain>("first").CreateAsync(new TenantDefinition("First", [])).Bounded());
+
+        silo.Storage.FailingState = "service-directory";
+        Assert.True(await silo.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(new TenantDefinition("Acme", [])).Bounded());
+        Assert.NotNull(await silo.Grains.GetGrain<ITenantGrain>("acme").GetAsync().Bounded());
+        Assert.Equal(["first"], (await tenants.GetIfNewerAsync(0).Bounded())!.Ids);
+
+        // The index took nothing it could not store; the tenant's own timer (every 2 s) lists it once the storage
+        // is back.
+        silo.Storage.FailingState = null;
+        await Await.UntilAsync(
+            async () =>
+            {
+                silo.Time.Advance(TimeSpan.FromSeconds(2));
+                return (await tenants.GetIfNewerAsync(0).Bounded())!.Ids.Contains("acme");
+            },
+            "the tenant is listed once the index can be written");
+        Assert.Equal(["first", "acme"], (await tenants.GetIfNewerAsync(0).Bounded())!.Ids);
+    }
 }
