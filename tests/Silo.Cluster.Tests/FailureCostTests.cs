@@ -132,10 +132,31 @@ public sealed class FailureCostTests(ITestOutputHelper output)
 
         // Once Redis is back, writes succeed again.
         var recovered = Stopwatch.StartNew();
-        await Await.UntilAsync(
-            async () => (int)(await admin.PostAsJsonAsync("/admin/tenants", new { id = "after-outage", name = "x" })).StatusCode == 201,
-            "a write succeeds after Redis returned",
-            TimeSpan.FromSeconds(30));
+        var answers = new List<string>();
+        try
+        {
+            await Await.UntilAsync(
+                async () =>
+                {
+                    using var created = await admin.PostAsJsonAsync("/admin/tenants", new { id = "after-outage", name = "x" });
+                    answers.Add($"{(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+                    return (int)created.StatusCode == 201;
+                },
+                "a write succeeds after Redis returned",
+                TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // What the writes were told, and the latest of every process's log, to find why.
+            output.WriteLine(string.Join('\n', answers.Distinct(StringComparer.Ordinal)));
+            foreach (var process in cluster.Silos.Select(s => s.Process).Append(frontEnd.Process))
+            {
+                output.WriteLine($"process {process.Id}:\n{string.Join('\n', process.Output.Split('\n').TakeLast(50))}");
+            }
+
+            throw;
+        }
+
         var writesBackAfter = recovered.Elapsed;
         await load.RunsOnAsync(50, "load goes on after the outage");
         await load.StopAsync();

@@ -55,7 +55,15 @@ public sealed class TenantGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (state.RecordExists)
         {
-            return false;
+            // A repeat of the create that made this tenant (its answer was lost: the caller's deadline passed
+            // after the write) is that create: it finishes what it may not have finished and succeeds.
+            if (!IsCreatedAs(definition))
+            {
+                return false;
+            }
+
+            await AnnounceAsync();
+            return true;
         }
 
         state.State = new TenantState
@@ -67,15 +75,31 @@ public sealed class TenantGrain(
             CreatedAt = time.GetUtcNow(),
         };
         await state.WriteStateAsync();
+        _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
+        EnsureCheckpointTimer();
+        await AnnounceAsync();
+        return true;
+    }
+
+    /// <summary>Whether the stored tenant is what creating it with <paramref name="definition"/> made, unchanged since.</summary>
+    private bool IsCreatedAs(TenantDefinition definition)
+    {
+        var s = state.State;
+        return s.Status == TenantStatus.Active &&
+               string.Equals(s.Name, definition.Name, StringComparison.Ordinal) &&
+               s.Limits.SequenceEqual(definition.Limits) &&
+               s.CorsOrigins.SequenceEqual(definition.CorsOrigins ?? [], StringComparer.Ordinal);
+    }
+
+    /// <summary>What a new tenant tells the cluster's directories: its browser origins and its id (both idempotent).</summary>
+    private async Task AnnounceAsync()
+    {
         if (state.State.CorsOrigins.Count > 0)
         {
             await CorsDirectory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         }
 
-        _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
-        EnsureCheckpointTimer();
         await Listing().EnsureAsync();
-        return true;
     }
 
     public Task<TenantInfo?> GetState() => GetAsync();

@@ -37,6 +37,9 @@ public sealed class DirectoryGrainTests
         Assert.True(await silo.Grains.GetGrain<ITenantGrain>("globex").CreateAsync(new TenantDefinition("Globex", [])).Bounded());
         Assert.False(await silo.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(new TenantDefinition("Again", [])).Bounded());
 
+        // The same create again (a retry whose first answer was lost) succeeds and changes nothing.
+        Assert.True(await silo.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(new TenantDefinition("Acme", [])).Bounded());
+
         Assert.Equal(["acme", "globex"], (await tenants.GetIfNewerAsync(0).Bounded())!.Ids);
         Assert.Null(await silo.Grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services).GetIfNewerAsync(0).Bounded());
     }
