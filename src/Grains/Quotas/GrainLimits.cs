@@ -29,6 +29,12 @@ internal sealed class GrainLimits
     public LimitSet Set { get; private set; }
 
     /// <summary>
+    /// Names the current <see cref="Set"/>: new on every activation and every change of limits, so units given
+    /// back from a lease are credited only to the counters they were taken from.
+    /// </summary>
+    public Guid Epoch { get; private set; } = Guid.NewGuid();
+
+    /// <summary>
     /// Builds the counters of <paramref name="definitions"/>. Durable counts carry over from the previous
     /// definitions (a limit keeping its name and shape keeps its count) or, right after activation, from storage.
     /// </summary>
@@ -37,6 +43,7 @@ internal sealed class GrainLimits
         var now = _time.GetTimestamp();
         var carried = Set.Checkpoint(now);
         Set = new LimitSet(definitions, _time);
+        Epoch = Guid.NewGuid();
         if (definitions.Any(d => d.Shadow))
         {
             var log = new ShadowRejectionLog(_metrics, _time, _logger, _scope, owner, tenant);
@@ -57,10 +64,10 @@ internal sealed class GrainLimits
         }
     }
 
-    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
     /// <summary>Whether a shadow limit would have rejected the last <see cref="TryAcquire"/>.</summary>
     public bool ShadowLimited { get; private set; }
 
+    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
     public LimitDecision TryAcquire(long cost)
     {
         ShadowLimited = false;
@@ -75,6 +82,22 @@ internal sealed class GrainLimits
 
     /// <summary>Gives back what the last <see cref="TryAcquire"/> took.</summary>
     public void Refund(long cost) => Set.Refund(cost, _time.GetTimestamp());
+
+    /// <summary>Where units taken now are taken: for the holder to give back what it does not use.</summary>
+    public Admission.LeaseStamp Stamp() => new(Epoch, _time.GetTimestamp());
+
+    /// <summary>
+    /// Gives back <paramref name="tokens"/> that a lease stamped <paramref name="stamp"/> reserved and nobody used
+    /// (<see cref="LimitSet.Return"/>); nothing when the stamp names another set of counters.
+    /// </summary>
+    public void Return(long tokens, Admission.LeaseStamp stamp)
+    {
+        if (tokens > 0 && stamp.Epoch == Epoch)
+        {
+            Set.Return(tokens, stamp.TakenAt, _time.GetTimestamp());
+            _checkpointer.Touch(Set);
+        }
+    }
 
     /// <summary>
     /// Starts the checkpoint timer of <paramref name="grain"/> once the limits include a durable one; a no-op

@@ -15,7 +15,7 @@ namespace Silo.Grains.Tenants;
 /// <see cref="QuotaOptions"/>) and its definition (written through).
 /// </summary>
 [RandomPlacement]
-public sealed class TenantGrain(
+public sealed partial class TenantGrain(
     [PersistentState("tenant")] IPersistentState<TenantState> state,
     [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
     TimeProvider time,
@@ -151,6 +151,7 @@ public sealed class TenantGrain(
         await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
+        await EndLeasesAsync();
         return true;
     }
 
@@ -165,6 +166,7 @@ public sealed class TenantGrain(
         {
             state.State.Status = status;
             await state.WriteStateAsync();
+            await EndLeasesAsync();
             await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), status == TenantStatus.Suspended ? "tenant.suspended" : "tenant.resumed", null, null));
         }
 

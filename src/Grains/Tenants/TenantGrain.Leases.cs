@@ -1,0 +1,122 @@
+using Silo.Grains.Admission;
+using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Tenants;
+
+/// <summary>
+/// The tenant's side of admission leases: a key grain that leases to front ends takes its slice of the tenant's
+/// limits here, once per slice rather than once per request, so one tenant grain no longer serializes every
+/// admission of its keys. Slices are reserved (taken from the counters) when granted. The keys holding a slice
+/// or a refusal are remembered until it expires and told to end their leases when the tenant is suspended or
+/// its limits change, before that change is answered.
+/// </summary>
+public sealed partial class TenantGrain
+{
+    // Key id → when its last slice or cached refusal expires (this grain's timestamps).
+    private readonly Dictionary<string, long> _lessees = new(StringComparer.Ordinal);
+
+    public Task<TenantLease> LeaseAsync(string keyId, long cost, long tokens, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var tenantId = this.GetPrimaryKeyString();
+        if (!state.RecordExists)
+        {
+            return Task.FromResult(Refused(AdmissionResult.Invalid));
+        }
+
+        if (state.State.Status == TenantStatus.Suspended)
+        {
+            return Task.FromResult(Refused(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId, AdmissionLevel.Tenant)));
+        }
+
+        var limits = _limits.Set;
+        var now = time.GetTimestamp();
+        if (duration > ApiKeyGrain.MaxLeaseDuration)
+        {
+            duration = ApiKeyGrain.MaxLeaseDuration;
+        }
+
+        if (limits.IsEmpty)
+        {
+            // Nothing to count: the key may lease what it asked for. A later limit change still reaches it.
+            Remember(keyId, now, duration);
+            var unlimited = new AdmissionResult(AdmissionStatus.Allowed, tenantId, LimitDecision.Unlimited, limits.Policies);
+            return Task.FromResult(new TenantLease(unlimited, tokens, duration, TimeSpan.Zero, LeaseStamp.None));
+        }
+
+        if (cost > limits.MaxCost)
+        {
+            return Task.FromResult(Refused(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant)));
+        }
+
+        ForgetExpiredLessees(now);
+        var lessees = _lessees.Count + (_lessees.ContainsKey(keyId) ? 0 : 1);
+        var slice = LeaseSizing.Slice(tokens, limits.Available(now), cost, lessees);
+        var stamp = _limits.Stamp();
+        var decision = _limits.TryAcquire(cost + slice);
+        if (!decision.Allowed && slice > 0)
+        {
+            slice = 0;
+            decision = _limits.TryAcquire(cost);
+        }
+
+        if (!decision.Allowed)
+        {
+            var refusedFor = decision.RetryAfter > duration ? duration : decision.RetryAfter;
+            Remember(keyId, now, refusedFor);
+            var limited = new AdmissionResult(AdmissionStatus.Limited, tenantId, decision, limits.Policies, AdmissionLevel.Tenant);
+            return Task.FromResult(new TenantLease(limited, 0, TimeSpan.Zero, refusedFor, LeaseStamp.None));
+        }
+
+        var validFor = slice > 0 ? limits.UsableFor(now, duration) : TimeSpan.Zero;
+        if (slice > 0)
+        {
+            Remember(keyId, now, validFor);
+        }
+
+        var admitted = new AdmissionResult(AdmissionStatus.Allowed, tenantId, decision, limits.Policies, ShadowLimited: _limits.ShadowLimited);
+        return Task.FromResult(new TenantLease(admitted, slice, validFor, TimeSpan.Zero, slice > 0 ? stamp : LeaseStamp.None));
+    }
+
+    public Task ReturnLeaseAsync(long tokens, LeaseStamp stamp)
+    {
+        ArgumentNullException.ThrowIfNull(stamp);
+        _limits.Return(tokens, stamp);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells every key that may still hold a slice or a cached refusal to end its leases, and forgets them.</summary>
+    private async Task EndLeasesAsync()
+    {
+        var now = time.GetTimestamp();
+        var keys = _lessees.Where(l => l.Value > now).Select(l => l.Key).ToArray();
+        _lessees.Clear();
+        if (keys.Length > 0)
+        {
+            await Task.WhenAll(keys.Select(id => GrainFactory.GetGrain<IApiKeyGrain>(id).EndLeasesAsync()));
+        }
+    }
+
+    private static TenantLease Refused(AdmissionResult result) => new(result, 0, TimeSpan.Zero, TimeSpan.Zero, LeaseStamp.None);
+
+    private void Remember(string keyId, long now, TimeSpan validFor)
+    {
+        var until = now + (long)(validFor.TotalSeconds * time.TimestampFrequency);
+        if (!_lessees.TryGetValue(keyId, out var known) || known < until)
+        {
+            _lessees[keyId] = until;
+        }
+    }
+
+    private void ForgetExpiredLessees(long now)
+    {
+        foreach (var (keyId, until) in _lessees)
+        {
+            if (until <= now)
+            {
+                _lessees.Remove(keyId);
+            }
+        }
+    }
+}
