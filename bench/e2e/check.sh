@@ -23,6 +23,7 @@
 #
 #   bench/e2e/check.sh                                   # every topology, 3 rounds of 10 s, 64 connections
 #   TOPOLOGIES="embedded-noleases embedded" SHAPES=hot ROUNDS=5 bench/e2e/check.sh
+#   LEASE_ARGS="--Admission:Leases:MinimumRate=5" TOPOLOGIES=embedded bench/e2e/check.sh   # lease settings to try
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/e2e/lib.sh
@@ -58,6 +59,8 @@ start_topology() {
   if [[ $1 == *-noleases ]]; then
     leases=(--Admission:Leases:Enabled=false)
     set -- "${1%-noleases}"
+  else
+    read -r -a leases <<<"${LEASE_ARGS:-}"
   fi
   case $1 in
     embedded) ;;

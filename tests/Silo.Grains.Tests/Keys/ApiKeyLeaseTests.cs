@@ -148,6 +148,22 @@ public sealed class ApiKeyLeaseTests
     }
 
     [Fact]
+    public async Task HoldersOnEverySilo_AndOnAClient_AreAllToldOfARevoke()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 3);
+        var (keyId, secret) = await CreateKeyAsync(cluster, keyLimit: 1_000_000, tenantLimit: 10_000_000);
+        var holders = cluster.SiloGrainFactories.Select(f => new RecordingHolder(f)).Append(new RecordingHolder(cluster)).ToArray();
+        foreach (var holder in holders)
+        {
+            Assert.True((await Lease(cluster, keyId, secret, holder, tokens: 100)).Tokens > 0);
+        }
+
+        Assert.True(await cluster.Grains.GetGrain<IApiKeyGrain>(keyId).RevokeAsync().Bounded());
+
+        Assert.All(holders, h => Assert.Equal([keyId], h.Ended));
+    }
+
+    [Fact]
     public async Task ExpiredHolders_AreNotTold()
     {
         await using var silo = await GatewayCluster.StartAsync();
@@ -209,7 +225,13 @@ public sealed class ApiKeyLeaseTests
     {
         private readonly ConcurrentQueue<string> _ended = new();
 
-        public RecordingHolder(GatewayCluster silo) => Reference = silo.Grains.CreateObjectReference<ILeaseHolder>(this);
+        public RecordingHolder(GatewayCluster silo)
+            : this(silo.Grains)
+        {
+        }
+
+        /// <param name="grains">The client's grain factory, or a silo's (a front end co-hosted in that silo).</param>
+        public RecordingHolder(IGrainFactory grains) => Reference = grains.CreateObjectReference<ILeaseHolder>(this);
 
         public ILeaseHolder Reference { get; }
 
