@@ -17,7 +17,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
     public async Task ThreeFrontEnds_SustainedDemandAboveTheLimit_AdmitNoMoreThanLimitPlusBurst_AndAtLeast95Percent()
     {
         await using var cluster = await ProcessCluster.StartAsync(silos: 3, frontEnds: 3);
-        const int PerSecond = 400;
+        const int PerSecond = 100;
         var (key, _) = await cluster.CreateTenantWithKeyAsync("sustained", new { name = "second", algorithm = "token-bucket", limit = PerSecond, windowSeconds = 1 });
         var clock = Stopwatch.StartNew();
         var loads = cluster.FrontEnds.Select(f => SteadyLoad.Start(f, [key], workers: 6)).ToArray();
@@ -67,11 +67,11 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
     public async Task KillNine_OfAFrontEndHoldingSlices_LosesAtMostItsSlices_AndNothingIsOverAdmitted()
     {
         await using var cluster = await ProcessCluster.StartAsync(silos: 2, frontEnds: 2);
-        const int Limit = 4_000;
+        const int Limit = 10_000;
         var (key, keyId) = await cluster.CreateTenantWithKeyAsync("crash", new { name = "hour", algorithm = "fixed-window", limit = Limit, windowSeconds = 3600 });
         var survivor = SteadyLoad.Start(cluster.FrontEnds[0], [key], workers: 4);
         var victim = SteadyLoad.Start(cluster.FrontEnds[1], [key], workers: 4);
-        await victim.RunsOnAsync(600, "the victim admits from its lease");
+        await victim.RunsOnAsync(300, "the victim admits from its lease");
         Assert.True(await LocalAdmissionsAsync(cluster.FrontEnds[1]) > 0, "the victim held a lease");
 
         var victimRate = victim.Results.Count / victim.Elapsed.TotalSeconds;
@@ -85,7 +85,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
 
         var admitted = survivor.Results.Count(a => a.Status == 200) + victim.Results.Count(a => a.Status == 200);
         var lost = Limit - admitted;
-        var lostBound = (2 * victimRate * 1.0) + 4; // two lease durations (1 s) of its traffic, and its 4 requests in flight
+        var lostBound = (4 * victimRate * 1.0) + 4; // its last two slices (each two lease durations of its traffic) and its 4 requests in flight
         output.WriteLine($"victim at {victimRate:F0} req/s; {admitted} of {Limit} admitted, {lost} lost with the victim (bound {lostBound:F0})");
 
         Assert.True(admitted <= Limit, $"{admitted} admitted, more than {Limit}");
