@@ -22,8 +22,8 @@ public sealed partial class ApiKeyGrain
     /// </summary>
     private static readonly TimeSpan TellTimeout = TimeSpan.FromSeconds(2);
 
-    // Holder → when its last slice or cached refusal expires (this grain's timestamps).
-    private readonly Dictionary<ILeaseHolder, long> _holders = [];
+    // The front ends holding a slice or a cached refusal of this key; made on the first lease request.
+    private LeaseHolders<ILeaseHolder>? _leaseHolders;
 
     // Counts every end of leases, so a grant that waited on the tenant while leases ended is not handed out.
     private int _leaseGeneration;
@@ -39,8 +39,7 @@ public sealed partial class ApiKeyGrain
         var s = state.State;
         var now = time.GetTimestamp();
         var duration = request.Duration > MaxLeaseDuration ? MaxLeaseDuration : request.Duration;
-        ForgetExpiredHolders(now);
-        var holders = _holders.Count + (_holders.ContainsKey(request.Holder) ? 0 : 1);
+        var holders = Holders().CountWith(request.Holder, now);
         var slice = LeaseSizing.Slice(request.Tokens, _limits.Set.Available(now), request.Cost, holders);
 
         var keyStamp = _limits.Stamp();
@@ -153,8 +152,7 @@ public sealed partial class ApiKeyGrain
     {
         _leaseGeneration++;
         var now = time.GetTimestamp();
-        var holders = _holders.Where(h => h.Value > now).Select(h => h.Key).ToArray();
-        _holders.Clear();
+        var holders = _leaseHolders?.TakeAll(now) ?? [];
         if (holders.Length > 0)
         {
             await Task.WhenAll(holders.Select(h => TellAsync(h, keyId)));
@@ -174,25 +172,9 @@ public sealed partial class ApiKeyGrain
         }
     }
 
-    private void Remember(ILeaseHolder holder, long now, TimeSpan validFor)
-    {
-        var until = now + (long)(validFor.TotalSeconds * time.TimestampFrequency);
-        if (!_holders.TryGetValue(holder, out var known) || known < until)
-        {
-            _holders[holder] = until;
-        }
-    }
+    private LeaseHolders<ILeaseHolder> Holders() => _leaseHolders ??= new LeaseHolders<ILeaseHolder>(time);
 
-    private void ForgetExpiredHolders(long now)
-    {
-        foreach (var (holder, until) in _holders)
-        {
-            if (until <= now)
-            {
-                _holders.Remove(holder);
-            }
-        }
-    }
+    private void Remember(ILeaseHolder holder, long now, TimeSpan validFor) => Holders().Remember(holder, now, validFor);
 
     private static TimeSpan Bounded(TimeSpan value, TimeSpan cap) => value < TimeSpan.Zero ? TimeSpan.Zero : value > cap ? cap : value;
 

@@ -13,8 +13,8 @@ namespace Silo.Grains.Tenants;
 /// </summary>
 public sealed partial class TenantGrain
 {
-    // Key id → when its last slice or cached refusal expires (this grain's timestamps).
-    private readonly Dictionary<string, long> _lessees = new(StringComparer.Ordinal);
+    // The key grains holding a slice or a cached refusal of this tenant; made on the first lease request.
+    private LeaseHolders<string>? _lessees;
 
     public Task<TenantLease> LeaseAsync(string keyId, long cost, long tokens, TimeSpan duration)
     {
@@ -50,8 +50,7 @@ public sealed partial class TenantGrain
             return Task.FromResult(Refused(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant)));
         }
 
-        ForgetExpiredLessees(now);
-        var lessees = _lessees.Count + (_lessees.ContainsKey(keyId) ? 0 : 1);
+        var lessees = Lessees().CountWith(keyId, now);
         var slice = LeaseSizing.Slice(tokens, limits.Available(now), cost, lessees);
         var stamp = _limits.Stamp();
         var decision = _limits.TryAcquire(cost + slice);
@@ -90,8 +89,7 @@ public sealed partial class TenantGrain
     private async Task EndLeasesAsync()
     {
         var now = time.GetTimestamp();
-        var keys = _lessees.Where(l => l.Value > now).Select(l => l.Key).ToArray();
-        _lessees.Clear();
+        var keys = _lessees?.TakeAll(now) ?? [];
         if (keys.Length > 0)
         {
             await Task.WhenAll(keys.Select(id => GrainFactory.GetGrain<IApiKeyGrain>(id).EndLeasesAsync()));
@@ -100,23 +98,7 @@ public sealed partial class TenantGrain
 
     private static TenantLease Refused(AdmissionResult result) => new(result, 0, TimeSpan.Zero, TimeSpan.Zero, LeaseStamp.None);
 
-    private void Remember(string keyId, long now, TimeSpan validFor)
-    {
-        var until = now + (long)(validFor.TotalSeconds * time.TimestampFrequency);
-        if (!_lessees.TryGetValue(keyId, out var known) || known < until)
-        {
-            _lessees[keyId] = until;
-        }
-    }
+    private LeaseHolders<string> Lessees() => _lessees ??= new LeaseHolders<string>(time, StringComparer.Ordinal);
 
-    private void ForgetExpiredLessees(long now)
-    {
-        foreach (var (keyId, until) in _lessees)
-        {
-            if (until <= now)
-            {
-                _lessees.Remove(keyId);
-            }
-        }
-    }
+    private void Remember(string keyId, long now, TimeSpan validFor) => Lessees().Remember(keyId, now, validFor);
 }
