@@ -181,16 +181,17 @@ internal sealed class KeyLease(long frequency)
         }
     }
 
-    /// <summary>Forgets every slice and refusal (the grain said they ended); their units count as spent.</summary>
-    public void End()
+    /// <summary>
+    /// Forgets every slice and refusal (the grain said they ended) and takes out the units of the slices not
+    /// used, for the grain to credit.
+    /// </summary>
+    public List<LeaseReturn> End()
     {
         lock (_gate)
         {
-            _generation++;
-            _slices.Clear();
-            _key = null;
             _refusal = null;
             _refusedUntil = 0;
+            return TakeUnused(0, all: true);
         }
     }
 

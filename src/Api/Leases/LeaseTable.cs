@@ -13,7 +13,7 @@ namespace Silo.Api.Leases;
 /// <see cref="LeaseOptions.MinimumRate"/> times a second, by <see cref="IApiKeyGrain.LeaseAsync"/> (the request
 /// plus a slice) for a busier one. A slice running low is renewed in the background, so a busy key's requests
 /// rarely wait on a grain. The table is the grains' <see cref="ILeaseHolder"/>: a key grain tells it when the
-/// key changed, and it forgets that key. Unused units of expired slices go back to the grains, from
+/// key changed or its activation is moving, and it forgets that key and answers with what it did not use. Unused units of expired slices go back to the grains, from
 /// <see cref="LeaseSweeper"/>, off the request path.
 /// </summary>
 internal sealed partial class LeaseTable : ILeaseHolder
@@ -95,15 +95,21 @@ internal sealed partial class LeaseTable : ILeaseHolder
     }
 
     /// <inheritdoc/>
-    public Task LeasesEndedAsync(string keyId)
+    public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
     {
-        if (_keys.TryGetValue(keyId, out var lease))
+        if (!_keys.TryGetValue(keyId, out var lease))
         {
-            lease.End();
-            _metrics.LeaseEvent("ended");
+            return Task.FromResult<IReadOnlyList<LeaseReturn>>([]);
         }
 
-        return Task.CompletedTask;
+        var unused = lease.End();
+        _metrics.LeaseEvent("ended");
+        foreach (var returned in unused)
+        {
+            _metrics.LeaseReturned(returned.Tokens);
+        }
+
+        return Task.FromResult<IReadOnlyList<LeaseReturn>>(unused);
     }
 
     /// <summary>Gives back the unused units of expired slices (all slices when <paramref name="all"/>) and forgets idle keys.</summary>

@@ -62,10 +62,11 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task ReturnLeaseAsync(LeaseReturn returned);
 
     /// <summary>
-    /// Ends every lease and cached refusal of this key (its tenant changed): tells each holder and answers once
-    /// they were told or could not be reached within the lease time. Runs between the turns of a lease request
-    /// that is waiting on the tenant, so a tenant change never deadlocks with it.
+    /// Ends every lease and cached refusal of this key (its tenant changed or is moving): tells each holder and
+    /// answers once they were told or could not be reached within the lease time, with the units the holders
+    /// gave back of slices taken from the tenant (for the tenant to credit; the key credits its own). Runs
+    /// between the turns of a lease request that is waiting on the tenant, so a tenant change never deadlocks with it.
     /// </summary>
     [Alias("EndLeases"), AlwaysInterleave]
-    Task EndLeasesAsync();
+    Task<IReadOnlyList<LeaseReturn>> EndLeasesAsync();
 }

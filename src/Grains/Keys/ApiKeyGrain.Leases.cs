@@ -142,33 +142,56 @@ public sealed partial class ApiKeyGrain
         }
     }
 
-    public Task EndLeasesAsync() => EndLeasesAsync(this.GetPrimaryKeyString());
+    public Task<IReadOnlyList<LeaseReturn>> EndLeasesAsync() => TellHoldersAsync(this.GetPrimaryKeyString());
+
+    /// <summary>
+    /// Ends every lease of the key (<see cref="TellHoldersAsync"/>) and gives the tenant back what the holders
+    /// returned of its slices.
+    /// </summary>
+    private async Task EndLeasesAsync(string keyId)
+    {
+        foreach (var returned in await TellHoldersAsync(keyId))
+        {
+            await Tenant().ReturnLeaseAsync(returned.Tokens, returned.TenantStamp);
+        }
+    }
 
     /// <summary>
     /// Tells every holder whose slice or cached refusal may still stand that it has ended, and forgets them all;
-    /// answers when each was told or <see cref="TellTimeout"/> passed.
+    /// answers when each was told or <see cref="TellTimeout"/> passed. What the holders did not use is credited
+    /// to the key's counters here; the units of it taken from the tenant are answered, for the tenant.
     /// </summary>
-    private async Task EndLeasesAsync(string keyId)
+    private async Task<IReadOnlyList<LeaseReturn>> TellHoldersAsync(string keyId)
     {
         _leaseGeneration++;
         var now = time.GetTimestamp();
         var holders = _leaseHolders?.TakeAll(now) ?? [];
-        if (holders.Length > 0)
+        if (holders.Length == 0)
         {
-            await Task.WhenAll(holders.Select(h => TellAsync(h, keyId)));
+            return [];
         }
+
+        var returned = (await Task.WhenAll(holders.Select(h => TellAsync(h, keyId)))).SelectMany(r => r).ToArray();
+        foreach (var unused in returned)
+        {
+            _limits.Return(unused.Tokens, unused.KeyStamp);
+        }
+
+        return [.. returned.Where(r => r.TenantStamp.Epoch != Guid.Empty)];
     }
 
-    private async Task TellAsync(ILeaseHolder holder, string keyId)
+    private async Task<IReadOnlyList<LeaseReturn>> TellAsync(ILeaseHolder holder, string keyId)
     {
         try
         {
-            await holder.LeasesEndedAsync(keyId).WaitAsync(TellTimeout);
+            return await holder.LeasesEndedAsync(keyId).WaitAsync(TellTimeout);
         }
         catch (Exception ex)
         {
-            // Unreachable (it died, or its connection did): its slices expire by themselves within the lease time.
+            // Unreachable (it died, or its connection did): its slices expire by themselves within the lease time
+            // and count as spent.
             LogHolderUnreachable(logger, keyId, ex.GetType().Name);
+            return [];
         }
     }
 

@@ -44,8 +44,12 @@ public sealed partial class ApiKeyGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Writes the counts, handing this activation's leases over to the next one: holders keep admitting from
+    /// their slices, and what they give back later is credited there.
+    /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(this.GetPrimaryKeyString());
+        _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
@@ -212,12 +216,12 @@ public sealed partial class ApiKeyGrain(
             return LimitResetStatus.KeyNotFound;
         }
 
+        // The holders give back what they did not use before the count starts afresh, not into the fresh count.
+        await EndLeasesAsync(this.GetPrimaryKeyString());
         if (!await _limits.ResetAsync(limitName, this.GetPrimaryKeyString()))
         {
             return LimitResetStatus.LimitNotFound;
         }
-
-        await EndLeasesAsync(this.GetPrimaryKeyString());
 
         await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.limit-reset", this.GetPrimaryKeyString(), limitName));
         return LimitResetStatus.Reset;

@@ -142,12 +142,14 @@ public sealed class LimitSet
     /// Gives back <paramref name="cost"/> units that a successful <see cref="TryAcquire"/> at
     /// <paramref name="takenAt"/> reserved and nobody used: token buckets take them back (never above their
     /// capacity), windowed limits only while the window they were counted in is current. Shadow limits keep them.
+    /// With <paramref name="durableOnly"/>, only durable limits take them back: the units were taken by an earlier
+    /// activation, whose in-memory counts this one did not inherit.
     /// </summary>
-    public void Return(long cost, long takenAt, long timestamp)
+    public void Return(long cost, long takenAt, long timestamp, bool durableOnly = false)
     {
         for (var i = 0; i < _counters.Length; i++)
         {
-            if (_shadow[i])
+            if (_shadow[i] || (durableOnly && !_counters[i].Definition.IsDurable))
             {
                 continue;
             }

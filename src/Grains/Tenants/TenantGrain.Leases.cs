@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.RateLimiting;
@@ -85,18 +86,43 @@ public sealed partial class TenantGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>Tells every key that may still hold a slice or a cached refusal to end its leases, and forgets them.</summary>
+    /// <summary>
+    /// Tells every key that may still hold a slice or a cached refusal to end its leases, forgets them, and
+    /// credits what their holders did not use (dropped by the counters when the limits changed meanwhile).
+    /// </summary>
     private async Task EndLeasesAsync()
     {
         var now = time.GetTimestamp();
         var keys = _lessees?.TakeAll(now) ?? [];
-        if (keys.Length > 0)
+        if (keys.Length == 0)
         {
-            await Task.WhenAll(keys.Select(id => GrainFactory.GetGrain<IApiKeyGrain>(id).EndLeasesAsync()));
+            return;
+        }
+
+        foreach (var returned in (await Task.WhenAll(keys.Select(EndLeasesOfAsync))).SelectMany(r => r))
+        {
+            _limits.Return(returned.Tokens, returned.TenantStamp);
+        }
+    }
+
+    private async Task<IReadOnlyList<LeaseReturn>> EndLeasesOfAsync(string keyId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IApiKeyGrain>(keyId).EndLeasesAsync();
+        }
+        catch (Exception ex)
+        {
+            // The key's grain could not be reached; its holders' slices expire by themselves and count as spent.
+            LogLesseeUnreachable(logger, this.GetPrimaryKeyString(), keyId, ex.GetType().Name);
+            return [];
         }
     }
 
     private static TenantLease Refused(AdmissionResult result) => new(result, 0, TimeSpan.Zero, TimeSpan.Zero, LeaseStamp.None);
+
+    [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Tenant {TenantId} could not tell key {KeyId} that its leases ended ({Error}); they expire by themselves")]
+    private static partial void LogLesseeUnreachable(ILogger logger, string tenantId, string keyId, string error);
 
     private LeaseHolders<string> Lessees() => _lessees ??= new LeaseHolders<string>(time, StringComparer.Ordinal);
 

@@ -43,8 +43,9 @@ public sealed partial class TenantGrain(
     private IndexListing Listing() =>
         _listing ??= new IndexListing(this, GrainFactory, IDirectoryGrain.Tenants, this.GetPrimaryKeyString(), logger);
 
+    /// <summary>Writes the counts, handing this activation's leases over to the next one (as a key grain does).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(this.GetPrimaryKeyString());
+        _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>

@@ -12,7 +12,7 @@ public sealed class KeyLeaseTests
 {
     private static readonly byte[] Secret = SHA256.HashData("secret"u8);
     private static readonly byte[] Other = SHA256.HashData("other"u8);
-    private static readonly LeaseStamp Stamp = new(Guid.NewGuid(), 42);
+    private static readonly LeaseStamp Stamp = new(Guid.NewGuid(), 42, DateTimeOffset.UnixEpoch);
     private static readonly LimitDecision Decision = new(true, "key", 1_000, 890, 60, 7, 0);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
@@ -109,13 +109,15 @@ public sealed class KeyLeaseTests
     }
 
     [Fact]
-    public void End_DropsEverything_AndAnAnswerSentBeforeItIsNotKept()
+    public void End_DropsEverything_GivesBackWhatWasNotUsed_AndAnAnswerSentBeforeItIsNotKept()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
         var before = lease.Generation;
         lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before);
+        Assert.NotNull(Admit(lease));
+        Assert.NotNull(Admit(lease));
 
-        lease.End();
+        Assert.Equal(8, Assert.Single(lease.End()).Tokens);
 
         Assert.Null(Admit(lease));
         var late = lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before);

@@ -111,6 +111,46 @@ public sealed class ApiKeyLeaseTests
     }
 
     [Fact]
+    public async Task Reset_WhileLeased_TakesTheHoldersUnusedUnitsBeforeTheCountStartsAfresh()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, secret) = await CreateKeyAsync(silo, keyLimit: 1_000, tenantLimit: 10_000);
+        var holder = new RecordingHolder(silo);
+        var lease = await Lease(silo, keyId, secret, holder, tokens: 100);
+        holder.Unused = [new LeaseReturn(100, lease.KeyStamp, lease.TenantStamp)];
+
+        Assert.Equal(LimitResetStatus.Reset, await silo.Grains.GetGrain<IApiKeyGrain>(keyId).ResetLimitAsync("key").Bounded());
+
+        Assert.Equal(1_000, (await KeyAsync(silo, keyId)).Usage[0].Remaining);
+        await Await.UntilAsync(async () => (await TenantAsync(silo)).Usage[0].Remaining == 9_999, "the tenant took back the unused 100 of its slice");
+    }
+
+    [Fact]
+    public async Task OwnersStopped_WhileLeased_TheNextActivationsCreditWhatTheHolderGivesBack()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 3);
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>("t1");
+        var daily = new LimitDefinition("day", LimitAlgorithm.FixedWindow, 1_000, 86_400, Calendar: LimitCalendar.Day);
+        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [daily with { Name = "tenant-day", Limit = 10_000 }])).Bounded());
+        var (keyId, secret) = TestKeys.Generate();
+        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [daily], [], null), TestKeys.Hash(secret)).Bounded());
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var lease = await Lease(cluster, keyId, secret, new RecordingHolder(cluster), tokens: 100);
+        Assert.Equal(100, lease.Tokens);
+
+        // Stop (gracefully) every silo that holds the key or the tenant, as a rolling restart does.
+        foreach (var owner in new[] { await cluster.OwnerOfAsync(key), await cluster.OwnerOfAsync(tenant) }.Distinct())
+        {
+            await cluster.Cluster.StopSiloAsync(owner).Bounded(TimeSpan.FromSeconds(60));
+        }
+
+        await key.ReturnLeaseAsync(new LeaseReturn(70, lease.KeyStamp, lease.TenantStamp)).Bounded(); // 30 of the slice used
+
+        await Await.UntilAsync(async () => (await TenantAsync(cluster)).Usage[0].Remaining == 9_969, "the tenant's next activation took back the unused 70");
+        Assert.Equal(969, (await KeyAsync(cluster, keyId)).Usage[0].Remaining); // without the handover, 899
+    }
+
+    [Fact]
     public async Task TenantSuspendedOrLimitsChanged_WhileLeased_TellsTheKeysHolders()
     {
         await using var silo = await GatewayCluster.StartAsync();
@@ -237,10 +277,15 @@ public sealed class ApiKeyLeaseTests
 
         public IReadOnlyList<string> Ended => [.. _ended];
 
-        public Task LeasesEndedAsync(string keyId)
+        /// <summary>What the holder answers, as unused, the next time it is told its leases ended.</summary>
+        public IReadOnlyList<LeaseReturn> Unused { get; set; } = [];
+
+        public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
         {
             _ended.Enqueue(keyId);
-            return Task.CompletedTask;
+            var unused = Unused;
+            Unused = [];
+            return Task.FromResult(unused);
         }
     }
 }
