@@ -50,7 +50,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
             await LeaseAsync(frontEnd, key);
         }
 
-        var leased = await Task.WhenAll(cluster.FrontEnds.Select(LocalAdmissionsAsync));
+        var leased = await Task.WhenAll(cluster.FrontEnds.Select(f => f.LocalAdmissionsAsync()));
         Assert.All(leased, count => Assert.True(count > 0, "every front end admitted from a lease"));
 
         using var admin = cluster.FrontEnds[0].Admin();
@@ -72,7 +72,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
         var survivor = SteadyLoad.Start(cluster.FrontEnds[0], [key], workers: 4);
         var victim = SteadyLoad.Start(cluster.FrontEnds[1], [key], workers: 4);
         await victim.RunsOnAsync(300, "the victim admits from its lease");
-        Assert.True(await LocalAdmissionsAsync(cluster.FrontEnds[1]) > 0, "the victim held a lease");
+        Assert.True(await cluster.FrontEnds[1].LocalAdmissionsAsync() > 0, "the victim held a lease");
 
         var victimRate = victim.Results.Count / victim.Elapsed.TotalSeconds;
         await cluster.FrontEnds[1].Process.KillAsync();
@@ -101,18 +101,9 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
             {
                 var statuses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => frontEnd.CheckAsync(key)));
                 Assert.All(statuses, s => Assert.Equal(200, s));
-                return await LocalAdmissionsAsync(frontEnd) > 0;
+                return await frontEnd.LocalAdmissionsAsync() > 0;
             },
             "the front end leases the key");
-    }
-
-    /// <summary>Admissions the front end decided from a lease, from its /metrics.</summary>
-    private static async Task<double> LocalAdmissionsAsync(FrontEndProcess frontEnd)
-    {
-        var text = await frontEnd.Client.GetStringAsync("/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith("silo_gateway_admission_local_total", StringComparison.Ordinal) && l.Contains("result=\"admitted\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<long> RemainingAsync(ProcessCluster cluster, string keyId)
