@@ -63,14 +63,7 @@ internal sealed class Admission(
 
     private Task<AdmissionResult> AdmitKeyAsync(HttpContext context, string keyId, byte[] secretHash, long cost, string? service)
     {
-        var grain = keys.Get(keyId);
-        if (leases.Enabled)
-        {
-            return leases.AdmitAsync(keyId, grain, secretHash, cost, service, call => AskKeyAsync(context, call));
-        }
-
-        metrics.AdmissionGrainCall("admit");
-        return AskKeyAsync(context, () => grain.AdmitAsync(new AdmissionRequest(secretHash, cost, service)));
+        return leases.AdmitAsync(keyId, keys.Get(keyId), secretHash, cost, service, call => AskKeyAsync(context, call));
     }
 
     /// <summary>

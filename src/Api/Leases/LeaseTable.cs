@@ -51,11 +51,10 @@ internal sealed partial class LeaseTable : ILeaseHolder
     public async Task<AdmissionResult> AdmitAsync(
         string keyId, IApiKeyGrain grain, byte[] secretHash, long cost, string? service, Func<Func<Task<AdmissionResult>>, Task<AdmissionResult>> ask)
     {
-        var lease = Lease(keyId);
+        var lease = Enabled ? Lease(keyId) : null;
         if (lease is null)
         {
-            _metrics.AdmissionGrainCall("admit");
-            return await ask(() => grain.AdmitAsync(new AdmissionRequest(secretHash, cost, service))).ConfigureAwait(false);
+            return await ask(() => AdmitPerRequestAsync(grain, secretHash, cost, service)).ConfigureAwait(false);
         }
 
         var now = _time.GetTimestamp();
@@ -82,16 +81,23 @@ internal sealed partial class LeaseTable : ILeaseHolder
         var wanted = Wanted(lease, now);
         if (wanted == 0)
         {
-            _metrics.AdmissionGrainCall("admit");
-            return await ask(() => grain.AdmitAsync(new AdmissionRequest(secretHash, cost, service))).ConfigureAwait(false);
+            return await ask(() => AdmitPerRequestAsync(grain, secretHash, cost, service)).ConfigureAwait(false);
         }
 
-        _metrics.AdmissionGrainCall("lease");
-        var generation = lease.Generation;
-        var sentAt = _time.GetTimestamp();
-        var answer = await ask(async () => Apply(lease, await grain.LeaseAsync(Request(secretHash, cost, service, wanted)).ConfigureAwait(false), sentAt, generation))
-            .ConfigureAwait(false);
-        return answer;
+        return await ask(async () =>
+        {
+            _metrics.AdmissionGrainCall("lease");
+            var generation = lease.Generation;
+            var sentAt = _time.GetTimestamp();
+            return Apply(lease, await grain.LeaseAsync(Request(secretHash, cost, service, wanted)).ConfigureAwait(false), sentAt, generation);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>One attempt at admitting a request by its key's grain, as without leases.</summary>
+    private Task<AdmissionResult> AdmitPerRequestAsync(IApiKeyGrain grain, byte[] secretHash, long cost, string? service)
+    {
+        _metrics.AdmissionGrainCall("admit");
+        return grain.AdmitAsync(new AdmissionRequest(secretHash, cost, service));
     }
 
     /// <inheritdoc/>
