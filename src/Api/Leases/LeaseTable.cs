@@ -187,8 +187,9 @@ internal sealed partial class LeaseTable : ILeaseHolder
     }
 
     /// <summary>
-    /// Starts a background renewal when what is left would last less than half a lease at the key's rate, or
-    /// every slice ends within half a lease. The renewal admits nothing itself (cost 0).
+    /// Starts a background renewal when what is left would last less than one lease at the key's rate, or every
+    /// slice ends within a quarter of a lease (ample for a grain call's round trip, and most of each slice is
+    /// used before it ends). The renewal admits nothing itself (cost 0).
     /// </summary>
     private void RenewIfLow(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long now)
     {
@@ -198,8 +199,8 @@ internal sealed partial class LeaseTable : ILeaseHolder
         }
 
         var wanted = Wanted(lease, now);
-        var halfLease = (long)(_options.Duration.TotalSeconds * _time.TimestampFrequency / 2);
-        if (wanted == 0 || (lease.TokensLeft(now) * 2 >= wanted && lease.HasSliceBeyond(now, halfLease)))
+        var quarterLease = (long)(_options.Duration.TotalSeconds * _time.TimestampFrequency / 4);
+        if (wanted == 0 || (lease.TokensLeft(now) * 2 >= wanted && lease.HasSliceBeyond(now, quarterLease)))
         {
             return;
         }
