@@ -123,12 +123,14 @@ internal sealed class KeyLease(long frequency)
                 return AdmissionResult.Refused(AdmissionStatus.OutOfScope, key.TenantId);
             }
 
-            if (refused)
+            // Units this front end holds are its own to admit, whatever the grain said of the rest: a refusal may
+            // come from the very units parked here.
+            if (Take(cost, now))
             {
-                return _refusal;
+                return Admitted(key.TenantId, now);
             }
 
-            return Take(cost, now) ? Admitted(key.TenantId, now) : null;
+            return refused ? _refusal : null;
         }
     }
 

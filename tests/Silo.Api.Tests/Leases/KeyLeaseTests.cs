@@ -109,6 +109,23 @@ public sealed class KeyLeaseTests
     }
 
     [Fact]
+    public void ARefusal_WhileThisFrontEndHoldsUnits_AdmitsFromThemFirst()
+    {
+        var lease = new KeyLease(_time.TimestampFrequency);
+        lease.Apply(Granted(tokens: 2), _time.GetTimestamp(), lease.Generation);
+        var limited = new AdmissionResult(AdmissionStatus.Limited, "t1", new LimitDecision(false, "key", 600, 0, 3_600, 60, 60), [], AdmissionLevel.Key);
+        lease.Apply(
+            new AdmissionLease(limited, new LeasedKey("t1", Secret, [], null, []), 0, TimeSpan.Zero, TimeSpan.FromMilliseconds(800), LeaseStamp.None, LeaseStamp.None),
+            _time.GetTimestamp(),
+            lease.Generation);
+
+        // The grain refused because the rest of the limit is parked here: those units are admitted, then the refusal.
+        Assert.True(Admit(lease)!.IsAllowed);
+        Assert.True(Admit(lease)!.IsAllowed);
+        Assert.Same(limited, Admit(lease));
+    }
+
+    [Fact]
     public void End_DropsEverything_GivesBackWhatWasNotUsed_AndAnAnswerSentBeforeItIsNotKept()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
