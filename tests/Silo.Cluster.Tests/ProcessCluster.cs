@@ -315,6 +315,24 @@ public sealed class FrontEndProcess(ChildProcess process, HttpClient client) : I
         return (int)response.StatusCode;
     }
 
+    /// <summary>
+    /// The sum of the series of counter <paramref name="metric"/> (its Prometheus name) whose labels include
+    /// <paramref name="label"/> (e.g. <c>result="admitted"</c>), from the front end's /metrics.
+    /// </summary>
+    public async Task<double> CounterAsync(string metric, string label)
+    {
+        var text = await Client.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Admissions the front end decided from a lease.</summary>
+    public Task<double> LocalAdmissionsAsync() => CounterAsync("silo_gateway_admission_local_total", "result=\"admitted\"");
+
+    /// <summary>Units of leases the front end gave back unused (credited by the grain, or dropped when the stamp's activation is gone).</summary>
+    public Task<double> LeaseUnitsReturnedAsync() => CounterAsync("silo_gateway_leases_tokens_total", "event=\"returned\"");
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

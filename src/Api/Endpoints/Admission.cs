@@ -1,5 +1,6 @@
 using Silo.Api.Auth;
 using Silo.Api.Hosting;
+using Silo.Api.Leases;
 using Silo.Api.Errors;
 using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
@@ -8,10 +9,12 @@ using Silo.Grains.Keys;
 namespace Silo.Api.Endpoints;
 
 /// <summary>
-/// Authenticates a data-plane request and asks the key's grain to admit it. A failed authentication spends the
+/// Authenticates a data-plane request and admits it: from this front end's lease of the key when it holds one
+/// (<see cref="LeaseTable"/>), else by asking the key's grain. A failed authentication spends the
 /// client address's budget (<see cref="FailedAuthenticationLimiter"/>) and goes to the <see cref="SecurityLog"/>.
 /// </summary>
-internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter failures, SecurityLog securityLog, GatewayMetrics metrics, TimeProvider time)
+internal sealed class Admission(
+    ApiKeyGrains keys, LeaseTable leases, FailedAuthenticationLimiter failures, SecurityLog securityLog, GatewayMetrics metrics, TimeProvider time)
 {
     public Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service) =>
         AdmitAsync(request, ReadCredentials(request), cost, service);
@@ -37,7 +40,7 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         var address = request.HttpContext.Connection.RemoteIpAddress;
         var started = time.GetTimestamp();
         var result = credentials is var (keyId, secret)
-            ? await AskKeyAsync(request.HttpContext, keys.Get(keyId), new AdmissionRequest(ApiKeyFormat.HashSecret(secret), cost, service)).ConfigureAwait(false)
+            ? await AdmitKeyAsync(request.HttpContext, keyId, ApiKeyFormat.HashSecret(secret), cost, service).ConfigureAwait(false)
             : AdmissionResult.Invalid;
         if (cost > 0 || !result.IsAllowed)
         {
@@ -58,19 +61,24 @@ internal sealed class Admission(ApiKeyGrains keys, FailedAuthenticationLimiter f
         return result;
     }
 
+    private Task<AdmissionResult> AdmitKeyAsync(HttpContext context, string keyId, byte[] secretHash, long cost, string? service)
+    {
+        return leases.AdmitAsync(keyId, keys.Get(keyId), secretHash, cost, service, call => AskKeyAsync(context, call));
+    }
+
     /// <summary>
-    /// Asks the key's grain. A call the owning silo refused without running it (it is stopping, or was declared
+    /// Asks the key's grain (<paramref name="call"/>). A call the owning silo refused without running it (it is stopping, or was declared
     /// dead) is sent again after a short pause, by when the grain has a new activation elsewhere: a graceful stop
     /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is
     /// not retried, and the pauses add up to well under a second.
     /// </summary>
-    private async Task<AdmissionResult> AskKeyAsync(HttpContext context, IApiKeyGrain key, AdmissionRequest request)
+    private async Task<AdmissionResult> AskKeyAsync(HttpContext context, Func<Task<AdmissionResult>> call)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await key.AdmitAsync(request).ConfigureAwait(false);
+                return await call().ConfigureAwait(false);
             }
             catch (Exception ex) when (attempt < RetryPauses.Length && GrainFailures.IsRetryable(ex) && !context.RequestAborted.IsCancellationRequested)
             {

@@ -4,6 +4,7 @@ using Silo.Api.Cors;
 using Silo.Api.Demo;
 using Silo.Api.Edge;
 using Silo.Api.Endpoints;
+using Silo.Api.Leases;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.Json;
@@ -53,8 +54,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddAuthenticationDefenses();
         ClusterReadinessCheck.Register(builder.Services);
         builder.Services.AddAdminLogin();
-        builder.Services.AddSingleton<ApiKeyGrains>();
-        builder.Services.AddSingleton<Admission>();
+        builder.Services.AddAdmission();
         builder.Services.AddSingleton<ServiceCatalog>();
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<OutcomeReporter>();
@@ -171,6 +171,16 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddSingleton<SecurityLog>();
+    }
+
+    /// <summary>Admission: key grain references, leases and what sweeps them.</summary>
+    private static void AddAdmission(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyGrains>();
+        services.AddSingleton<Admission>();
+        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LeaseTable>();
+        services.AddHostedService<LeaseSweeper>();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -25,6 +25,10 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _retryBudgetExhausted;
     private readonly Counter<long> _circuitChanges;
+    private readonly Counter<long> _admissionGrainCalls;
+    private readonly Counter<long> _localAdmissions;
+    private readonly Counter<long> _leaseEvents;
+    private readonly Counter<long> _leaseTokens;
     private readonly Meter _meter;
     private readonly bool _tenantLabels;
 
@@ -45,6 +49,12 @@ public sealed class GatewayMetrics
         _forwardAttempts = _meter.CreateCounter<long>("silo.gateway.forward.attempts", "{attempt}", "Attempts to forward to a downstream endpoint, by outcome.");
         _retries = _meter.CreateCounter<long>("silo.gateway.forward.retries", "{retry}", "Forward attempts that were retries.");
         _retryBudgetExhausted = _meter.CreateCounter<long>("silo.gateway.forward.retry_budget_exhausted", "{retry}", "Retries not made because the service's retry budget was spent.");
+        _admissionGrainCalls = _meter.CreateCounter<long>(
+            "silo.gateway.admission.grain_calls", "{call}", "Grain calls made to admit requests, by kind: admit (one request), lease (a request and a slice), renew (a slice in the background).");
+        _localAdmissions = _meter.CreateCounter<long>(
+            "silo.gateway.admission.local", "{request}", "Admission decisions this front end made alone, from a leased slice or a standing refusal, by result.");
+        _leaseEvents = _meter.CreateCounter<long>("silo.gateway.leases", "{lease}", "Admission lease events, by event: granted, renewed, returned (unused units given back), ended (by the key's grain).");
+        _leaseTokens = _meter.CreateCounter<long>("silo.gateway.leases.tokens", "{token}", "Units leased to this front end (event=granted) and given back unused (event=returned).");
         _circuitChanges = _meter.CreateCounter<long>("silo.gateway.circuit.state_changes", "{change}", "Circuit state changes this front end saw, by the new state.");
     }
 
@@ -64,6 +74,30 @@ public sealed class GatewayMetrics
 
         _admissions.Add(1, tags);
         _admissionDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    /// <summary>Counts a grain call made to admit: <c>admit</c>, <c>lease</c> or <c>renew</c>.</summary>
+    public void AdmissionGrainCall(string kind) => _admissionGrainCalls.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Counts a decision made from a lease or a standing refusal, with no grain call.</summary>
+    public void LocalAdmission(AdmissionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _localAdmissions.Add(1, new KeyValuePair<string, object?>("result", ResultOf(result)));
+    }
+
+    public void LeaseEvent(string name) => _leaseEvents.Add(1, new KeyValuePair<string, object?>("event", name));
+
+    public void LeaseGranted(long tokens)
+    {
+        LeaseEvent("granted");
+        _leaseTokens.Add(tokens, new KeyValuePair<string, object?>("event", "granted"));
+    }
+
+    public void LeaseReturned(long tokens)
+    {
+        LeaseEvent("returned");
+        _leaseTokens.Add(tokens, new KeyValuePair<string, object?>("event", "returned"));
     }
 
     public void AuthenticationFailed(string kind) => _authenticationFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Silo.Grains.Admission;
 
 namespace Silo.Grains.Keys;
@@ -47,4 +48,25 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>Authenticates the secret hash and takes the cost from the key's and the tenant's limits.</summary>
     [Alias("Admit")]
     Task<AdmissionResult> AdmitAsync(AdmissionRequest request);
+
+    /// <summary>
+    /// Admits like <see cref="AdmitAsync"/> and reserves a slice of every limit of the key and its tenant for the
+    /// holder to admit from alone (an admission lease). The holder is told when the key changes
+    /// (<see cref="ILeaseHolder"/>) while its lease or cached refusal stands.
+    /// </summary>
+    [Alias("Lease")]
+    Task<AdmissionLease> LeaseAsync(LeaseRequest request);
+
+    /// <summary>Gives back units of an expired or dropped slice that its holder did not use.</summary>
+    [Alias("ReturnLease"), OneWay]
+    Task ReturnLeaseAsync(LeaseReturn returned);
+
+    /// <summary>
+    /// Ends every lease and cached refusal of this key (its tenant changed or is moving): tells each holder and
+    /// answers once they were told or could not be reached within the lease time, with the units the holders
+    /// gave back of slices taken from the tenant (for the tenant to credit; the key credits its own). Runs
+    /// between the turns of a lease request that is waiting on the tenant, so a tenant change never deadlocks with it.
+    /// </summary>
+    [Alias("EndLeases"), AlwaysInterleave]
+    Task<IReadOnlyList<LeaseReturn>> EndLeasesAsync();
 }

@@ -8,4 +8,12 @@ public sealed class QuotaUsageState
 {
     [Id(0)]
     public IReadOnlyList<WindowCheckpoint> Windows { get; set; } = [];
+
+    /// <summary>
+    /// Epochs of activations that ended gracefully after writing every unit they had leased out into
+    /// <see cref="Windows"/>: units their holders give back are still in these counts, so a later activation
+    /// credits them.
+    /// </summary>
+    [Id(1)]
+    public IReadOnlyList<HandedOverEpoch> HandedOver { get; set; } = [];
 }

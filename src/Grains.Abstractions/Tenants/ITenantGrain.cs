@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.RateLimiting;
@@ -50,4 +51,16 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Takes <paramref name="cost"/> from the tenant's limits (called by its keys' grains).</summary>
     [Alias("Acquire")]
     Task<AdmissionResult> AcquireAsync(long cost);
+
+    /// <summary>
+    /// Takes <paramref name="cost"/> like <see cref="AcquireAsync"/> and reserves up to <paramref name="tokens"/>
+    /// more units of every limit for the key grain <paramref name="keyId"/>, valid for at most
+    /// <paramref name="duration"/>. The key is told to end its leases when the tenant is suspended or its limits change.
+    /// </summary>
+    [Alias("Lease")]
+    Task<TenantLease> LeaseAsync(string keyId, long cost, long tokens, TimeSpan duration);
+
+    /// <summary>Gives back units a key grain reserved and did not hand on or its holder did not use.</summary>
+    [Alias("ReturnLease"), OneWay]
+    Task ReturnLeaseAsync(long tokens, LeaseStamp stamp);
 }

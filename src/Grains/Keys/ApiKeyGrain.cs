@@ -15,7 +15,7 @@ namespace Silo.Grains.Keys;
 /// Admission runs as one turn, so two requests of one key never race.
 /// </summary>
 [RandomPlacement]
-public sealed class ApiKeyGrain(
+public sealed partial class ApiKeyGrain(
     [PersistentState("key")] IPersistentState<ApiKeyState> state,
     [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
     TimeProvider time,
@@ -44,8 +44,12 @@ public sealed class ApiKeyGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Writes the counts, handing this activation's leases over to the next one: holders keep admitting from
+    /// their slices, and what they give back later is credited there.
+    /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(this.GetPrimaryKeyString());
+        _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
@@ -95,35 +99,12 @@ public sealed class ApiKeyGrain(
     public async Task<AdmissionResult> AdmitAsync(AdmissionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Refusal(request.SecretHash, request.Cost, request.Service) is { } refusal)
+        {
+            return refusal;
+        }
+
         var s = state.State;
-
-        // Unknown id, wrong secret and revoked key look the same to the caller.
-        if (!state.RecordExists || s.Status == ApiKeyStatus.Revoked || !SecretMatches(request.SecretHash, s))
-        {
-            if (!state.RecordExists)
-            {
-                // Nothing to keep in memory for an id that does not exist.
-                DeactivateOnIdle();
-            }
-
-            return AdmissionResult.Invalid;
-        }
-
-        if (s.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
-        {
-            return AdmissionResult.Refused(AdmissionStatus.Expired, s.TenantId);
-        }
-
-        if (request.Service is { } service && s.Scopes.Count > 0 && !s.Scopes.Contains(service, StringComparer.Ordinal))
-        {
-            return AdmissionResult.Refused(AdmissionStatus.OutOfScope, s.TenantId);
-        }
-
-        if (request.Cost > _limits.Set.MaxCost)
-        {
-            return AdmissionResult.Refused(AdmissionStatus.CostTooHigh, s.TenantId);
-        }
-
         var keyDecision = _limits.TryAcquire(request.Cost);
         if (!keyDecision.Allowed)
         {
@@ -145,6 +126,39 @@ public sealed class ApiKeyGrain(
             LimitDecision.Tighter(keyDecision, tenant.Decision),
             CombinedPolicies(tenant.Policies),
             ShadowLimited: keyShadowLimited || tenant.ShadowLimited);
+    }
+
+    /// <summary>
+    /// Why a request with <paramref name="secretHash"/>, <paramref name="cost"/> and <paramref name="service"/>
+    /// cannot be admitted whatever the limits say, or null when it may be.
+    /// </summary>
+    private AdmissionResult? Refusal(byte[] secretHash, long cost, string? service)
+    {
+        var s = state.State;
+
+        // Unknown id, wrong secret and revoked key look the same to the caller.
+        if (!state.RecordExists || s.Status == ApiKeyStatus.Revoked || !SecretMatches(secretHash, s))
+        {
+            if (!state.RecordExists)
+            {
+                // Nothing to keep in memory for an id that does not exist.
+                DeactivateOnIdle();
+            }
+
+            return AdmissionResult.Invalid;
+        }
+
+        if (s.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
+        {
+            return AdmissionResult.Refused(AdmissionStatus.Expired, s.TenantId);
+        }
+
+        if (service is not null && s.Scopes.Count > 0 && !s.Scopes.Contains(service, StringComparer.Ordinal))
+        {
+            return AdmissionResult.Refused(AdmissionStatus.OutOfScope, s.TenantId);
+        }
+
+        return cost > _limits.Set.MaxCost ? AdmissionResult.Refused(AdmissionStatus.CostTooHigh, s.TenantId) : null;
     }
 
     public async Task<RotationStatus> RotateAsync(byte[] newSecretHash, TimeSpan gracePeriod)
@@ -170,6 +184,7 @@ public sealed class ApiKeyGrain(
         s.GracedSecrets = graced;
         s.SecretHash = newSecretHash;
         await state.WriteStateAsync();
+        await EndLeasesAsync(this.GetPrimaryKeyString());
         await Tenant().RecordAuditAsync(new AuditEvent(now, "key.rotated", this.GetPrimaryKeyString(), $"grace period {gracePeriod.TotalSeconds:F0} s"));
         return RotationStatus.Rotated;
     }
@@ -186,6 +201,7 @@ public sealed class ApiKeyGrain(
             state.State.Status = ApiKeyStatus.Revoked;
             state.State.GracedSecrets = [];
             await state.WriteStateAsync();
+            await EndLeasesAsync(this.GetPrimaryKeyString());
             await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.revoked", this.GetPrimaryKeyString(), null));
         }
 
@@ -200,6 +216,8 @@ public sealed class ApiKeyGrain(
             return LimitResetStatus.KeyNotFound;
         }
 
+        // The holders give back what they did not use before the count starts afresh, not into the fresh count.
+        await EndLeasesAsync(this.GetPrimaryKeyString());
         if (!await _limits.ResetAsync(limitName, this.GetPrimaryKeyString()))
         {
             return LimitResetStatus.LimitNotFound;

@@ -29,6 +29,24 @@ internal sealed class GrainLimits
     public LimitSet Set { get; private set; }
 
     /// <summary>
+    /// Names the current <see cref="Set"/>: new on every activation and every change of limits, so units given
+    /// back from a lease are credited only to the counters they were taken from.
+    /// </summary>
+    public Guid Epoch { get; private set; } = Guid.NewGuid();
+
+    /// <summary>
+    /// How long units leased by an activation that ended gracefully may still come back to the next one: the
+    /// longest lease (10 s) with room for the holder's sweep and the message's way. The value is 1 minute.
+    /// </summary>
+    internal static readonly TimeSpan HandoverHorizon = TimeSpan.FromMinutes(1);
+
+    // Epochs of earlier activations whose leased units the restored counts include (QuotaUsageState.HandedOver).
+    private IReadOnlyList<HandedOverEpoch> _handedOver = [];
+
+    // Whether this activation stamped a lease, so its end hands its epoch over.
+    private bool _stamped;
+
+    /// <summary>
     /// Builds the counters of <paramref name="definitions"/>. Durable counts carry over from the previous
     /// definitions (a limit keeping its name and shape keeps its count) or, right after activation, from storage.
     /// </summary>
@@ -37,6 +55,7 @@ internal sealed class GrainLimits
         var now = _time.GetTimestamp();
         var carried = Set.Checkpoint(now);
         Set = new LimitSet(definitions, _time);
+        Epoch = Guid.NewGuid();
         if (definitions.Any(d => d.Shadow))
         {
             var log = new ShadowRejectionLog(_metrics, _time, _logger, _scope, owner, tenant);
@@ -49,18 +68,21 @@ internal sealed class GrainLimits
 
         if (fromStorage)
         {
-            _checkpointer.Restore(Set);
+            _handedOver = _checkpointer.Restore(Set, _time.GetUtcNow() - HandoverHorizon);
         }
         else
         {
+            // New limits: units leased before the change are not credited to them (errs towards admitting less).
             Set.Restore(carried, now);
+            _handedOver = [];
+            _stamped = false;
         }
     }
 
-    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
     /// <summary>Whether a shadow limit would have rejected the last <see cref="TryAcquire"/>.</summary>
     public bool ShadowLimited { get; private set; }
 
+    /// <summary>Takes <paramref name="cost"/> from every enforced limit, or from none.</summary>
     public LimitDecision TryAcquire(long cost)
     {
         ShadowLimited = false;
@@ -75,6 +97,46 @@ internal sealed class GrainLimits
 
     /// <summary>Gives back what the last <see cref="TryAcquire"/> took.</summary>
     public void Refund(long cost) => Set.Refund(cost, _time.GetTimestamp());
+
+    /// <summary>Where units taken now are taken: for the holder to give back what it does not use.</summary>
+    public Admission.LeaseStamp Stamp()
+    {
+        _stamped = true;
+        return new(Epoch, _time.GetTimestamp(), _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="tokens"/> that a lease stamped <paramref name="stamp"/> reserved and nobody used
+    /// (<see cref="LimitSet.Return"/>): to every limit when this activation stamped it, to the durable limits
+    /// when an earlier activation did and handed its counts over on a graceful end; else to none.
+    /// </summary>
+    public void Return(long tokens, Admission.LeaseStamp stamp)
+    {
+        ArgumentNullException.ThrowIfNull(stamp);
+        if (tokens <= 0)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (stamp.Epoch == Epoch)
+        {
+            Set.Return(tokens, stamp.TakenAt, now);
+        }
+        else if (stamp.Epoch != Guid.Empty && _handedOver.Any(h => h.Epoch == stamp.Epoch))
+        {
+            // That activation's clock is not ours: place the moment it took them on our own timeline.
+            var ago = _time.GetUtcNow() - stamp.TakenAtUtc;
+            var takenAt = now - (long)(ago.TotalSeconds * _time.TimestampFrequency);
+            Set.Return(tokens, takenAt, now, durableOnly: true);
+        }
+        else
+        {
+            return;
+        }
+
+        _checkpointer.Touch(Set);
+    }
 
     /// <summary>
     /// Starts the checkpoint timer of <paramref name="grain"/> once the limits include a durable one; a no-op
@@ -101,13 +163,45 @@ internal sealed class GrainLimits
             return false;
         }
 
+        // Units leased before the reset were counted before it: given back now, they would lend the fresh count
+        // units it never lent. They are dropped (the holders' unused units credited before, by the caller).
+        Epoch = Guid.NewGuid();
+        _handedOver = [];
+
         _checkpointer.Touch(Set);
         await FlushAsync(owner);
         return true;
     }
 
     /// <summary>Writes the durable counts if they changed.</summary>
-    public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner);
+    public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner, Handover(ending: false));
+
+    /// <summary>
+    /// Writes the durable counts as the activation ends gracefully, with its epoch handed over when it leased
+    /// units out: its holders' unused units, given back after it is gone, are then credited by the next activation
+    /// instead of counting as spent.
+    /// </summary>
+    public Task FlushOnDeactivationAsync(string owner)
+    {
+        if (_stamped && Set.HasDurable)
+        {
+            _checkpointer.Touch(Set);
+        }
+
+        return _checkpointer.FlushAsync(Set, owner, Handover(ending: true));
+    }
+
+    private List<HandedOverEpoch> Handover(bool ending)
+    {
+        var now = _time.GetUtcNow();
+        var kept = _handedOver.Where(h => h.EndedAt > now - HandoverHorizon).ToList();
+        if (ending && _stamped)
+        {
+            kept.Add(new HandedOverEpoch(Epoch, now));
+        }
+
+        return kept;
+    }
 
     public LimitUsage Usage(int index) => Set.Usage(index, _time.GetTimestamp());
 }

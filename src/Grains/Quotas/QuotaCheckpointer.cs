@@ -14,20 +14,27 @@ internal sealed partial class QuotaCheckpointer(
 {
     private bool _dirty;
 
-    /// <summary>Takes the stored counts back into <paramref name="limits"/> (after activation or a limits change).</summary>
-    public void Restore(LimitSet limits)
+    /// <summary>
+    /// Takes the stored counts back into <paramref name="limits"/> after activation, and answers the epochs
+    /// handed over since <paramref name="since"/> (whose leased units the counts include).
+    /// </summary>
+    public IReadOnlyList<HandedOverEpoch> Restore(LimitSet limits, DateTimeOffset since)
     {
-        if (limits.HasDurable && state.RecordExists)
+        if (!limits.HasDurable || !state.RecordExists)
         {
-            limits.Restore(state.State.Windows, time.GetTimestamp());
+            return [];
         }
+
+        limits.Restore(state.State.Windows, time.GetTimestamp());
+        return [.. (state.State.HandedOver ?? []).Where(h => h.EndedAt > since)];
     }
 
     /// <summary>Notes that <paramref name="limits"/> took units, so the next checkpoint writes.</summary>
     public void Touch(LimitSet limits) => _dirty |= limits.HasDurable;
 
     /// <summary>Writes the counts if they changed since the last write.</summary>
-    public async Task FlushAsync(LimitSet limits, string grain)
+    /// <remarks><paramref name="handedOver"/>: the epochs whose leased units the written counts include.</remarks>
+    public async Task FlushAsync(LimitSet limits, string grain, IReadOnlyList<HandedOverEpoch> handedOver)
     {
         if (!_dirty)
         {
@@ -38,7 +45,7 @@ internal sealed partial class QuotaCheckpointer(
 
         // What storage held when this activation last read or wrote it: the base its own counting started from.
         var baseline = state.State.Windows;
-        state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())] };
+        state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())], HandedOver = handedOver };
         try
         {
             await state.WriteStateAsync();
@@ -54,7 +61,8 @@ internal sealed partial class QuotaCheckpointer(
             var ours = state.State.Windows;
             await state.ReadStateAsync();
             var theirs = state.RecordExists ? state.State.Windows : [];
-            state.State = new QuotaUsageState { Windows = Merge(ours, baseline, theirs) };
+            var handedOverToo = state.RecordExists ? state.State.HandedOver ?? [] : [];
+            state.State = new QuotaUsageState { Windows = Merge(ours, baseline, theirs), HandedOver = [.. handedOver.Union(handedOverToo)] };
             await state.WriteStateAsync();
             LogCheckpointConflict(logger, grain);
             deactivate();

@@ -99,6 +99,72 @@ public sealed class LimitSet
         _lastShadowTaken = 0;
     }
 
+    /// <summary>
+    /// The units every enforced limit could still give at <paramref name="timestamp"/>: the least remaining among
+    /// them, <see cref="long.MaxValue"/> when there is none.
+    /// </summary>
+    public long Available(long timestamp)
+    {
+        var available = long.MaxValue;
+        for (var i = 0; i < _counters.Length; i++)
+        {
+            if (!_shadow[i])
+            {
+                available = Math.Min(available, _counters[i].Peek(timestamp).Remaining);
+            }
+        }
+
+        return available;
+    }
+
+    /// <summary>
+    /// How long units taken now may be used: until the earliest end of the current window of any enforced
+    /// windowed limit (a unit counted in one window must not be spent in the next), at most <paramref name="cap"/>.
+    /// </summary>
+    public TimeSpan UsableFor(long timestamp, TimeSpan cap)
+    {
+        for (var i = 0; i < _counters.Length; i++)
+        {
+            if (!_shadow[i] && _counters[i] is WindowedCounter windowed)
+            {
+                var left = windowed.UntilWindowEnd(timestamp);
+                if (left < cap)
+                {
+                    cap = left;
+                }
+            }
+        }
+
+        return cap < TimeSpan.Zero ? TimeSpan.Zero : cap;
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="cost"/> units that a successful <see cref="TryAcquire"/> at
+    /// <paramref name="takenAt"/> reserved and nobody used: token buckets take them back (never above their
+    /// capacity), windowed limits only while the window they were counted in is current. Shadow limits keep them.
+    /// With <paramref name="durableOnly"/>, only durable limits take them back: the units were taken by an earlier
+    /// activation, whose in-memory counts this one did not inherit.
+    /// </summary>
+    public void Return(long cost, long takenAt, long timestamp, bool durableOnly = false)
+    {
+        for (var i = 0; i < _counters.Length; i++)
+        {
+            if (_shadow[i] || (durableOnly && !_counters[i].Definition.IsDurable))
+            {
+                continue;
+            }
+
+            if (_counters[i] is WindowedCounter windowed)
+            {
+                windowed.Return(cost, takenAt, timestamp);
+            }
+            else
+            {
+                _counters[i].Refund(cost, timestamp);
+            }
+        }
+    }
+
     /// <summary>The state of limit <paramref name="index"/> without taking anything.</summary>
     public LimitUsage Usage(int index, long timestamp)
     {

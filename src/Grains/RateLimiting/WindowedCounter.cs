@@ -38,6 +38,27 @@ public abstract class WindowedCounter : ILimitCounter
     /// </summary>
     public abstract void Restore(WindowCheckpoint checkpoint, long timestamp);
 
+    /// <summary>How long the window current at <paramref name="timestamp"/> still runs.</summary>
+    public TimeSpan UntilWindowEnd(long timestamp)
+    {
+        Peek(timestamp);
+        return WindowEnd - Clock.UtcAt(timestamp);
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="cost"/> units taken at <paramref name="takenAt"/> (a timestamp of this counter's
+    /// clock) if they were counted in the window current at <paramref name="timestamp"/>; units counted in a
+    /// window that has ended stay there, since giving them to the current window would lend it units it never lent.
+    /// </summary>
+    public void Return(long cost, long takenAt, long timestamp)
+    {
+        Peek(timestamp);
+        if (Clock.UtcAt(takenAt) >= WindowStart)
+        {
+            Refund(cost, timestamp);
+        }
+    }
+
     private protected WindowCheckpoint CheckpointOf(long current, long previous) =>
         new(Definition.Name, Definition.Algorithm, Definition.WindowSeconds, Definition.Calendar, WindowStart, current, previous);
 }

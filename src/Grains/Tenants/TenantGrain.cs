@@ -15,7 +15,7 @@ namespace Silo.Grains.Tenants;
 /// <see cref="QuotaOptions"/>) and its definition (written through).
 /// </summary>
 [RandomPlacement]
-public sealed class TenantGrain(
+public sealed partial class TenantGrain(
     [PersistentState("tenant")] IPersistentState<TenantState> state,
     [PersistentState("usage")] IPersistentState<QuotaUsageState> usage,
     TimeProvider time,
@@ -43,8 +43,9 @@ public sealed class TenantGrain(
     private IndexListing Listing() =>
         _listing ??= new IndexListing(this, GrainFactory, IDirectoryGrain.Tenants, this.GetPrimaryKeyString(), logger);
 
+    /// <summary>Writes the counts, handing this activation's leases over to the next one (as a key grain does).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushAsync(this.GetPrimaryKeyString());
+        _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
@@ -151,6 +152,7 @@ public sealed class TenantGrain(
         await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
+        await EndLeasesAsync();
         return true;
     }
 
@@ -165,6 +167,7 @@ public sealed class TenantGrain(
         {
             state.State.Status = status;
             await state.WriteStateAsync();
+            await EndLeasesAsync();
             await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), status == TenantStatus.Suspended ? "tenant.suspended" : "tenant.resumed", null, null));
         }
 

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Silo.Api.Leases;
+
+/// <summary>Admission leases on this front end (configuration section <c>Admission:Leases</c>).</summary>
+public sealed class LeaseOptions
+{
+    public const string SectionName = "Admission:Leases";
+
+    /// <summary>Whether busy keys are admitted from leased slices. The default value is true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How many requests a second this front end must see of one key before it asks for a lease; a key seen less
+    /// often is admitted by one grain call per request, as without leases. The default value is 20.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Admission:Leases:MinimumRate must be between 1 and 1000000.")]
+    public int MinimumRate { get; set; } = 20;
+
+    /// <summary>
+    /// How long a slice may be used: the most a revoked key can still be admitted by a front end that could not
+    /// be told, and how long unused units stay parked before they go back. Grains shorten it to the end of the
+    /// current window of a windowed limit and never grant more than 10 s. The default value is 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10", ErrorMessage = "Admission:Leases:Duration must be between 00:00:00.050 and 00:00:10.")]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many seconds of this front end's traffic of a key one slice asks for; the grains grant less when the
+    /// limit has less room. The default value is 2 (two lease durations' worth at the observed rate).
+    /// </summary>
+    [Range(0.1, 100, ErrorMessage = "Admission:Leases:SliceLeaseDurations must be between 0.1 and 100.")]
+    public double SliceLeaseDurations { get; set; } = 2;
+
+    /// <summary>How many keys one front end tracks at once; keys beyond it are admitted per request. The default value is 100,000.</summary>
+    [Range(1, 10_000_000, ErrorMessage = "Admission:Leases:MaxKeys must be between 1 and 10000000.")]
+    public int MaxKeys { get; set; } = 100_000;
+}

@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Silo.Api.Telemetry;
+using Silo.Grains.Admission;
+using Silo.Grains.Keys;
+
+namespace Silo.Api.Leases;
+
+/// <summary>
+/// This front end's admission leases, one <see cref="KeyLease"/> per key it sees. A request is admitted (or
+/// refused) here from what its key's grain leased to this front end; when that is not enough, the grain is asked
+/// as before: by <see cref="IApiKeyGrain.AdmitAsync"/> for a key seen less than
+/// <see cref="LeaseOptions.MinimumRate"/> times a second, by <see cref="IApiKeyGrain.LeaseAsync"/> (the request
+/// plus a slice) for a busier one. A slice running low is renewed in the background, so a busy key's requests
+/// rarely wait on a grain. The table is the grains' <see cref="ILeaseHolder"/>: a key grain tells it when the
+/// key changed or its activation is moving, and it forgets that key and answers with what it did not use. Unused units of expired slices go back to the grains, from
+/// <see cref="LeaseSweeper"/>, off the request path.
+/// </summary>
+internal sealed partial class LeaseTable : ILeaseHolder
+{
+    private readonly ConcurrentDictionary<string, KeyLease> _keys = new(StringComparer.Ordinal);
+    private readonly IGrainFactory _grains;
+    private readonly LeaseOptions _options;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LeaseTable> _logger;
+    private readonly Lazy<ILeaseHolder> _self;
+
+    public LeaseTable(IGrainFactory grains, IOptions<LeaseOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<LeaseTable> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _grains = grains;
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+
+        // The reference the grains call back; made once, on the first lease request (the cluster is up by then).
+        _self = new Lazy<ILeaseHolder>(() => _grains.CreateObjectReference<ILeaseHolder>(this), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public bool Enabled => _options.Enabled;
+
+    /// <summary>How many keys are tracked (tests).</summary>
+    internal int Count => _keys.Count;
+
+    /// <summary>
+    /// Admits a request of <paramref name="keyId"/> here if its lease allows, else through
+    /// <paramref name="ask"/> (a grain call with the caller's retries around it).
+    /// </summary>
+    public async Task<AdmissionResult> AdmitAsync(
+        string keyId, IApiKeyGrain grain, byte[] secretHash, long cost, string? service, Func<Func<Task<AdmissionResult>>, Task<AdmissionResult>> ask)
+    {
+        var lease = Enabled ? Lease(keyId) : null;
+        if (lease is null)
+        {
+            return await ask(() => AdmitPerRequestAsync(grain, secretHash, cost, service)).ConfigureAwait(false);
+        }
+
+        var now = _time.GetTimestamp();
+        var local = lease.TryAdmit(secretHash, cost, service, now, _time.GetUtcNow());
+        if (local is null && lease.PendingRenewal is { } pending)
+        {
+            // A renewal is on its way: wait for it rather than make a grain call of our own.
+            await pending.ConfigureAwait(false);
+            now = _time.GetTimestamp();
+            local = lease.TryAdmit(secretHash, cost, service, now, _time.GetUtcNow(), count: false);
+        }
+
+        if (local is not null)
+        {
+            _metrics.LocalAdmission(local);
+            if (local.IsAllowed)
+            {
+                RenewIfLow(keyId, grain, lease, secretHash, service, now);
+            }
+
+            return local;
+        }
+
+        var wanted = Wanted(lease, now);
+        if (wanted == 0)
+        {
+            return await ask(() => AdmitPerRequestAsync(grain, secretHash, cost, service)).ConfigureAwait(false);
+        }
+
+        return await ask(async () =>
+        {
+            _metrics.AdmissionGrainCall("lease");
+            var generation = lease.Generation;
+            var sentAt = _time.GetTimestamp();
+            return Apply(lease, await grain.LeaseAsync(Request(secretHash, cost, service, wanted)).ConfigureAwait(false), sentAt, generation);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>One attempt at admitting a request by its key's grain, as without leases.</summary>
+    private Task<AdmissionResult> AdmitPerRequestAsync(IApiKeyGrain grain, byte[] secretHash, long cost, string? service)
+    {
+        _metrics.AdmissionGrainCall("admit");
+        return grain.AdmitAsync(new AdmissionRequest(secretHash, cost, service));
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
+    {
+        if (!_keys.TryGetValue(keyId, out var lease))
+        {
+            return Task.FromResult<IReadOnlyList<LeaseReturn>>([]);
+        }
+
+        var unused = lease.End();
+        _metrics.LeaseEvent("ended");
+        foreach (var returned in unused)
+        {
+            _metrics.LeaseReturned(returned.Tokens);
+        }
+
+        return Task.FromResult<IReadOnlyList<LeaseReturn>>(unused);
+    }
+
+    /// <summary>Gives back the unused units of expired slices (all slices when <paramref name="all"/>) and forgets idle keys.</summary>
+    public void Sweep(bool all)
+    {
+        var now = _time.GetTimestamp();
+        var idleSince = now - (30 * _time.TimestampFrequency);
+        foreach (var (keyId, lease) in _keys)
+        {
+            foreach (var unused in lease.TakeUnused(now, all))
+            {
+                _metrics.LeaseReturned(unused.Tokens);
+                _ = ReturnAsync(keyId, unused);
+            }
+
+            if (lease.IsIdle(idleSince))
+            {
+                _keys.TryRemove(new KeyValuePair<string, KeyLease>(keyId, lease));
+            }
+        }
+    }
+
+    private async Task ReturnAsync(string keyId, LeaseReturn unused)
+    {
+        try
+        {
+            await _grains.GetGrain<IApiKeyGrain>(keyId).ReturnLeaseAsync(unused).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not given back: the units stay counted as spent, which errs towards admitting less.
+            LogReturnFailed(_logger, keyId, ex.GetType().Name);
+        }
+    }
+
+    private KeyLease? Lease(string keyId)
+    {
+        if (_keys.TryGetValue(keyId, out var lease))
+        {
+            return lease;
+        }
+
+        return _keys.Count >= _options.MaxKeys ? null : _keys.GetOrAdd(keyId, _ => new KeyLease(_time.TimestampFrequency));
+    }
+
+    /// <summary>Units to ask for beyond the request's cost: 0 while the key is not busy enough to lease.</summary>
+    private long Wanted(KeyLease lease, long now)
+    {
+        var rate = lease.Rate(now);
+        if (rate < _options.MinimumRate)
+        {
+            return 0;
+        }
+
+        return Math.Max(LeaseSizing.MinimumSlice, (long)Math.Ceiling(rate * _options.Duration.TotalSeconds * _options.SliceLeaseDurations));
+    }
+
+    private LeaseRequest Request(byte[] secretHash, long cost, string? service, long tokens) =>
+        new(secretHash, cost, service, tokens, _options.Duration, _self.Value);
+
+    private AdmissionResult Apply(KeyLease lease, AdmissionLease answer, long sentAt, int generation)
+    {
+        if (answer.Tokens > 0)
+        {
+            _metrics.LeaseGranted(answer.Tokens);
+        }
+
+        return lease.Apply(answer, sentAt, generation);
+    }
+
+    /// <summary>
+    /// Starts a background renewal when what is left would last less than one lease at the key's rate, or every
+    /// slice ends within a quarter of a lease (ample for a grain call's round trip, and most of each slice is
+    /// used before it ends). The renewal admits nothing itself (cost 0).
+    /// </summary>
+    private void RenewIfLow(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long now)
+    {
+        if (lease.PendingRenewal is not null)
+        {
+            return;
+        }
+
+        var wanted = Wanted(lease, now);
+        var quarterLease = (long)(_options.Duration.TotalSeconds * _time.TimestampFrequency / 4);
+        if (wanted == 0 || (lease.TokensLeft(now) * 2 >= wanted && lease.HasSliceBeyond(now, quarterLease)))
+        {
+            return;
+        }
+
+        lease.BeginRenewal(() => RenewAsync(keyId, grain, lease, secretHash, service, wanted));
+    }
+
+    private async Task RenewAsync(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long wanted)
+    {
+        await Task.Yield();
+        try
+        {
+            _metrics.AdmissionGrainCall("renew");
+            var generation = lease.Generation;
+            var sentAt = _time.GetTimestamp();
+            var answer = await grain.LeaseAsync(Request(secretHash, 0, service, wanted)).ConfigureAwait(false);
+            Apply(lease, answer, sentAt, generation);
+            _metrics.LeaseEvent("renewed");
+        }
+        catch (Exception ex)
+        {
+            // The next request that finds no room asks the grain itself.
+            LogRenewFailed(_logger, keyId, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 810, Level = LogLevel.Debug, Message = "Renewing the lease of key {KeyId} failed ({Error}); requests will ask its grain")]
+    private static partial void LogRenewFailed(ILogger logger, string keyId, string error);
+
+    [LoggerMessage(EventId = 811, Level = LogLevel.Debug, Message = "Giving back unused units of key {KeyId} failed ({Error}); they count as spent")]
+    private static partial void LogReturnFailed(ILogger logger, string keyId, string error);
+}
