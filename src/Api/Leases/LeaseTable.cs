@@ -39,6 +39,12 @@ internal sealed partial class LeaseTable : ILeaseHolder
         _self = new Lazy<ILeaseHolder>(() => _grains.CreateObjectReference<ILeaseHolder>(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>
+    /// How long before its slices end a busy key's lease is renewed, at most (a quarter of the lease when that
+    /// is shorter). The value is 250 ms.
+    /// </summary>
+    public static readonly TimeSpan RenewalMargin = TimeSpan.FromMilliseconds(250);
+
     public bool Enabled => _options.Enabled;
 
     /// <summary>How many keys are tracked (tests).</summary>
@@ -188,8 +194,8 @@ internal sealed partial class LeaseTable : ILeaseHolder
 
     /// <summary>
     /// Starts a background renewal when what is left would last less than one lease at the key's rate, or every
-    /// slice ends within a quarter of a lease (ample for a grain call's round trip, and most of each slice is
-    /// used before it ends). The renewal admits nothing itself (cost 0).
+    /// slice ends within <see cref="RenewalMargin"/> (ample for a grain call's round trip, and most of each
+    /// slice's time is used before it ends). The renewal admits nothing itself (cost 0).
     /// </summary>
     private void RenewIfLow(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long now)
     {
@@ -199,8 +205,8 @@ internal sealed partial class LeaseTable : ILeaseHolder
         }
 
         var wanted = Wanted(lease, now);
-        var quarterLease = (long)(_options.Duration.TotalSeconds * _time.TimestampFrequency / 4);
-        if (wanted == 0 || (lease.TokensLeft(now) * 2 >= wanted && lease.HasSliceBeyond(now, quarterLease)))
+        var margin = (long)(Math.Min(_options.Duration.TotalSeconds / 4, RenewalMargin.TotalSeconds) * _time.TimestampFrequency);
+        if (wanted == 0 || (lease.TokensLeft(now) * 2 >= wanted && lease.HasSliceBeyond(now, margin)))
         {
             return;
         }
