@@ -117,7 +117,7 @@ calls="$work/calls.txt"
 
 # admission_counts URL: "GRAIN_CALLS ADMITTED" as the front end's /metrics counts them (0 0 without them).
 admission_counts() {
-  curl -fsS "$1/metrics" 2>/dev/null | awk '
+  { curl -fsS "$1/metrics" 2>/dev/null || true; } | awk '
     /^silo_gateway_admission_grain_calls_total/ { c += $NF }
     /^silo_gateway_admissions_total/ && /result="admitted"/ { a += $NF }
     END { printf "%d %d", c, a }'

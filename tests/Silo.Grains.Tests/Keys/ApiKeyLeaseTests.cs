@@ -13,6 +13,9 @@ public sealed class ApiKeyLeaseTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
+    /// <summary>A durable limit: checkpointed, and handed over when its activation ends gracefully.</summary>
+    private static readonly LimitDefinition Daily = new("day", LimitAlgorithm.FixedWindow, 1_000, 86_400, Calendar: LimitCalendar.Day);
+
     [Fact]
     public async Task Lease_ReservesTheSliceAtKeyAndTenant()
     {
@@ -130,10 +133,7 @@ public sealed class ApiKeyLeaseTests
     {
         await using var cluster = await GatewayCluster.StartAsync(silos: 3);
         var tenant = cluster.Grains.GetGrain<ITenantGrain>("t1");
-        var daily = new LimitDefinition("day", LimitAlgorithm.FixedWindow, 1_000, 86_400, Calendar: LimitCalendar.Day);
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [daily with { Name = "tenant-day", Limit = 10_000 }])).Bounded());
-        var (keyId, secret) = TestKeys.Generate();
-        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [daily], [], null), TestKeys.Hash(secret)).Bounded());
+        var (keyId, secret) = await CreateKeyAsync(cluster, Daily, [Daily with { Name = "tenant-day", Limit = 10_000 }]);
         var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
         var lease = await Lease(cluster, keyId, secret, new RecordingHolder(cluster), tokens: 100);
         Assert.Equal(100, lease.Tokens);
@@ -221,11 +221,7 @@ public sealed class ApiKeyLeaseTests
     public async Task OwnerSiloKilled_MidLease_TheNewActivationCreditsNothingOfTheOldSlice()
     {
         await using var cluster = await GatewayCluster.StartAsync(silos: 2);
-        var tenant = cluster.Grains.GetGrain<ITenantGrain>("t1");
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [])).Bounded());
-        var (keyId, secret) = TestKeys.Generate();
-        var daily = new LimitDefinition("day", LimitAlgorithm.FixedWindow, 1_000, 86_400, Calendar: LimitCalendar.Day);
-        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [daily], [], null), TestKeys.Hash(secret)).Bounded());
+        var (keyId, secret) = await CreateKeyAsync(cluster, Daily, []);
         var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
         var lease = await Lease(cluster, keyId, secret, new RecordingHolder(cluster), tokens: 100);
         Assert.Equal(100, lease.Tokens);
@@ -241,13 +237,16 @@ public sealed class ApiKeyLeaseTests
         Assert.Equal(899, (await KeyAsync(cluster, keyId)).Usage[0].Remaining);
     }
 
-    private static async Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, long keyLimit, long tenantLimit)
+    private static Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, long keyLimit, long tenantLimit) =>
+        CreateKeyAsync(silo, new LimitDefinition("key", LimitAlgorithm.TokenBucket, keyLimit, 60), [new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)]);
+
+    /// <summary>Tenant t1 with <paramref name="tenantLimits"/> and one key with <paramref name="keyLimit"/>.</summary>
+    private static async Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, LimitDefinition keyLimit, IReadOnlyList<LimitDefinition> tenantLimits)
     {
         var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)])).Bounded());
+        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits)).Bounded());
         var (keyId, secret) = TestKeys.Generate();
-        var limit = new LimitDefinition("key", LimitAlgorithm.TokenBucket, keyLimit, 60);
-        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [limit], [], null), TestKeys.Hash(secret)).Bounded());
+        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [keyLimit], [], null), TestKeys.Hash(secret)).Bounded());
         return (keyId, secret);
     }
 
