@@ -158,26 +158,23 @@ public sealed partial class ApiKeyGrain
 
     /// <summary>
     /// Tells every holder whose slice or cached refusal may still stand that it has ended, and forgets them all;
-    /// answers when each was told or <see cref="TellTimeout"/> passed. What the holders did not use is credited
-    /// to the key's counters here; the units of it taken from the tenant are answered, for the tenant.
+    /// answers when each was told or <see cref="TellTimeout"/> passed; drops the key's own share of its tenant.
+    /// What the holders did not use is credited to the key's counters here; the units of it taken from the
+    /// tenant, and the share's, are answered, for the tenant.
     /// </summary>
     private async Task<IReadOnlyList<LeaseReturn>> TellHoldersAsync(string keyId)
     {
         _leaseGeneration++;
+        var share = TakeShare();
         var now = time.GetTimestamp();
         var holders = _leaseHolders?.TakeAll(now) ?? [];
-        if (holders.Length == 0)
-        {
-            return [];
-        }
-
-        var returned = (await Task.WhenAll(holders.Select(h => TellAsync(h, keyId)))).SelectMany(r => r).ToArray();
+        var returned = holders.Length == 0 ? [] : (await Task.WhenAll(holders.Select(h => TellAsync(h, keyId)))).SelectMany(r => r).ToArray();
         foreach (var unused in returned)
         {
             _limits.Return(unused.Tokens, unused.KeyStamp);
         }
 
-        return [.. returned.Where(r => r.TenantStamp.Epoch != Guid.Empty)];
+        return [.. returned.Where(r => r.TenantStamp.Epoch != Guid.Empty), .. share is null ? [] : new[] { share }];
     }
 
     private async Task<IReadOnlyList<LeaseReturn>> TellAsync(ILeaseHolder holder, string keyId)

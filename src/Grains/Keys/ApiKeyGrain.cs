@@ -45,11 +45,15 @@ public sealed partial class ApiKeyGrain(
     }
 
     /// <summary>
-    /// Writes the counts, handing this activation's leases over to the next one: holders keep admitting from
-    /// their slices, and what they give back later is credited there.
+    /// Gives the tenant back what its share did not use and writes the counts, handing this activation's
+    /// leases over to the next one: holders keep admitting from their slices, and what they give back later is
+    /// credited there.
     /// </summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ReturnShare();
+        return _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
+    }
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>
@@ -112,7 +116,7 @@ public sealed partial class ApiKeyGrain(
         }
 
         var keyShadowLimited = _limits.ShadowLimited;
-        var tenant = await Tenant().AcquireAsync(request.Cost);
+        var tenant = await FromTenantAsync(request.Cost);
         if (tenant.Status != AdmissionStatus.Allowed)
         {
             // The tenant refused: give back what this key reserved, so the rejection costs nothing.

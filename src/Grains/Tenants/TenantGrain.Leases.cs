@@ -88,7 +88,7 @@ public sealed partial class TenantGrain
 
     /// <summary>
     /// Tells every key that may still hold a slice or a cached refusal to end its leases, forgets them, and
-    /// credits what their holders did not use (dropped by the counters when the limits changed meanwhile).
+    /// credits what they and their holders did not use.
     /// </summary>
     private async Task EndLeasesAsync()
     {

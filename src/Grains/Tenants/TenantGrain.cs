@@ -150,9 +150,11 @@ public sealed partial class TenantGrain(
         state.State.Limits = [.. limits];
         await state.WriteStateAsync();
         await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.limits-changed", null, string.Join(", ", limits.Select(l => l.Name))));
+        // The keys give back what their slices hold unused before the counts move to the new limits (a limit that
+        // keeps its name and shape keeps its count, without those units).
+        await EndLeasesAsync();
         _limits.Load(state.State.Limits, this.GetPrimaryKeyString(), this.GetPrimaryKeyString(), fromStorage: false);
         EnsureCheckpointTimer();
-        await EndLeasesAsync();
         return true;
     }
 

@@ -1,0 +1,147 @@
+using Silo.Grains.Admission;
+using Silo.Grains.RateLimiting;
+
+namespace Silo.Grains.Keys;
+
+/// <summary>
+/// The key's share of its tenant: a key admitted request by request at least <see cref="ShareMinimumRate"/>
+/// times a second takes a slice of its tenant's limits (as a front end takes one of the key's) and admits
+/// from it, so its requests do not each wait on the tenant grain. The share is reserved at the tenant like any
+/// slice (sized there by headroom, so a small or nearly spent tenant limit is still counted per request), is
+/// told of tenant changes as a lessee (<see cref="EndLeasesAsync()"/>), and what it did not use goes back
+/// when it expires, when a new one is taken, when leases end and when the activation ends.
+/// </summary>
+public sealed partial class ApiKeyGrain
+{
+    /// <summary>How long a share lasts at most; the tenant shortens it to the end of a windowed limit's window. The value is 3 seconds.</summary>
+    internal static readonly TimeSpan ShareDuration = TimeSpan.FromSeconds(3);
+
+    /// <summary>Requests a second admitted by this grain itself before it takes a share of its tenant. The value is 5.</summary>
+    internal const long ShareMinimumRate = 5;
+
+    private TenantShare? _share;
+    private IGrainTimer? _shareTimer;
+
+    // Units admitted per request in the current second of grain time, and in the one before it.
+    private long _shareSecondStart;
+    private long _admittedThisSecond;
+    private long _admittedLastSecond;
+
+    /// <summary>
+    /// Takes <paramref name="cost"/> for one request from the share when it has room, else from the tenant,
+    /// asking for a new share beside it when the key is busy enough.
+    /// </summary>
+    private async Task<AdmissionResult> FromTenantAsync(long cost)
+    {
+        var now = time.GetTimestamp();
+        var rate = CountAdmission(cost, now);
+        if (_share is { } share && share.ExpiresAt > now && share.Tokens >= cost)
+        {
+            share.Tokens -= cost;
+            return share.Admitted();
+        }
+
+        ReturnShare();
+        var wanted = rate >= ShareMinimumRate ? rate * (long)ShareDuration.TotalSeconds * 2 : 0;
+        if (wanted == 0)
+        {
+            return await Tenant().AcquireAsync(cost);
+        }
+
+        var generation = _leaseGeneration;
+        var lease = await Tenant().LeaseAsync(this.GetPrimaryKeyString(), cost, wanted, ShareDuration);
+        if (lease.Result.Status == AdmissionStatus.Allowed && lease.Tokens > 0)
+        {
+            if (generation != _leaseGeneration)
+            {
+                // The tenant's leases ended while it answered: this share was granted before the change.
+                await Tenant().ReturnLeaseAsync(lease.Tokens, lease.Stamp);
+            }
+            else
+            {
+                _share = new TenantShare(lease.Tokens, now + (long)(lease.ValidFor.TotalSeconds * time.TimestampFrequency), lease.Stamp, lease.Result);
+                ArmShareTimer(lease.ValidFor);
+            }
+        }
+
+        return lease.Result;
+    }
+
+    /// <summary>Gives the tenant back what the share did not use, and drops it.</summary>
+    private void ReturnShare()
+    {
+        if (TakeShare() is { } unused)
+        {
+            // One-way: the tenant credits it when it gets to it; nothing here waits.
+            _ = Tenant().ReturnLeaseAsync(unused.Tokens, unused.TenantStamp);
+        }
+    }
+
+    /// <summary>Drops the share and answers what it did not use, for the tenant (none when there was nothing).</summary>
+    private LeaseReturn? TakeShare()
+    {
+        var share = _share;
+        _share = null;
+        return share is { Tokens: > 0 } ? new LeaseReturn(share.Tokens, LeaseStamp.None, share.Stamp) : null;
+    }
+
+    private void ArmShareTimer(TimeSpan validFor)
+    {
+        var due = validFor > TimeSpan.Zero ? validFor : TimeSpan.FromMilliseconds(1);
+        if (_shareTimer is null)
+        {
+            _shareTimer = this.RegisterGrainTimer(_ => ReturnExpiredShare(), due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _shareTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Task ReturnExpiredShare()
+    {
+        if (_share is { } share && share.ExpiresAt <= time.GetTimestamp())
+        {
+            ReturnShare();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Counts a request's units and answers the busier of this second's and the last one's count.</summary>
+    private long CountAdmission(long cost, long now)
+    {
+        var elapsed = now - _shareSecondStart;
+        if (elapsed >= time.TimestampFrequency)
+        {
+            _admittedLastSecond = elapsed < 2 * time.TimestampFrequency ? _admittedThisSecond : 0;
+            _admittedThisSecond = 0;
+            _shareSecondStart = now;
+        }
+
+        _admittedThisSecond += cost;
+        return Math.Max(_admittedThisSecond, _admittedLastSecond);
+    }
+
+    /// <summary>A slice of the tenant's limits this grain admits from; what the tenant said when it granted it.</summary>
+    private sealed class TenantShare(long tokens, long expiresAt, LeaseStamp stamp, AdmissionResult granted)
+    {
+        public long Tokens { get; set; } = tokens;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public LeaseStamp Stamp { get; } = stamp;
+
+        /// <summary>
+        /// The tenant's answer at the grant with its remaining count raised by what of the share is unused (the
+        /// count there includes the whole share), as a front end reports its slices.
+        /// </summary>
+        public AdmissionResult Admitted()
+        {
+            var decision = granted.Decision;
+            return decision.IsUnlimited
+                ? granted
+                : granted with { Decision = decision with { Remaining = Math.Min(decision.Limit, decision.Remaining + Tokens) } };
+        }
+    }
+}
