@@ -25,7 +25,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var loads = cluster.FrontEnds.Select(f => SteadyLoad.Start(f, [key], workers: 6)).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(15)); // the run's length: what is measured is how much was admitted in it
+        await Task.Delay(TimeSpan.FromSeconds(60)); // the run's length: what is measured is how much was admitted in it
         await Task.WhenAll(loads.Select(l => l.StopAsync()));
         var elapsed = clock.Elapsed.TotalSeconds;
 
