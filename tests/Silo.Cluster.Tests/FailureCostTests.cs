@@ -31,7 +31,7 @@ public sealed class FailureCostTests(ITestOutputHelper output)
     private static readonly TimeSpan TerminationGracePeriod = TimeSpan.FromSeconds(45);
 
     /// <summary>How long a front end admits from a slice at most (Admission:Leases:Duration, its default).</summary>
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task RollingRestart_UnderLoad_FailsNoRequest_AndKeepsTheDailyCount()

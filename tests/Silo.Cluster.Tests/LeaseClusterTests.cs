@@ -14,7 +14,7 @@ namespace Silo.Cluster.Tests;
 public sealed class LeaseClusterTests(ITestOutputHelper output)
 {
     /// <summary>Admission:Leases:Duration, its default, in seconds.</summary>
-    private const double LeaseSeconds = 3;
+    private const double LeaseSeconds = 1;
 
     [Fact]
     public async Task ThreeFrontEnds_SustainedDemandAboveTheLimit_AdmitNoMoreThanLimitPlusBurst_AndAtLeast95Percent()

@@ -20,12 +20,11 @@ public sealed class LeaseOptions
     /// <summary>
     /// How long a slice may be used: the most a revoked key can still be admitted by a front end that could not
     /// be told, and how long unused units stay parked before they go back. Grains shorten it to the end of the
-    /// current window of a windowed limit and never grant more than 10 s. A lease is renewed about every
-    /// <c>Duration</c> − 250 ms, so this also sets the grain calls a busy key costs (3 s: about one per 2.75 s
-    /// of its traffic). The default value is 3 seconds.
+    /// current window of a windowed limit and never grant more than 10 s. A busy key's lease is renewed about
+    /// every <c>Duration</c> − 250 ms (a quarter less for a lease under a second), so this also sets the grain
+    /// calls a busy key costs. The default value is 1 second.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10", ErrorMessage = "Admission:Leases:Duration must be between 00:00:00.050 and 00:00:10.")]
-    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How many seconds of this front end's traffic of a key one slice asks for; the grains grant less when the

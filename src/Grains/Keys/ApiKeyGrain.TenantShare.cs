@@ -13,8 +13,8 @@ namespace Silo.Grains.Keys;
 /// </summary>
 public sealed partial class ApiKeyGrain
 {
-    /// <summary>How long a share lasts at most; the tenant shortens it to the end of a windowed limit's window. The value is 3 seconds.</summary>
-    internal static readonly TimeSpan ShareDuration = TimeSpan.FromSeconds(3);
+    /// <summary>How long a share lasts at most; the tenant shortens it to the end of a windowed limit's window. The value is 1 second.</summary>
+    internal static readonly TimeSpan ShareDuration = TimeSpan.FromSeconds(1);
 
     /// <summary>Requests a second admitted by this grain itself before it takes a share of its tenant. The value is 5.</summary>
     internal const long ShareMinimumRate = 5;
