@@ -1,7 +1,7 @@
 using Silo.Api.Auth;
+using Silo.Api.Errors;
 using Silo.Api.Hosting;
 using Silo.Api.Leases;
-using Silo.Api.Errors;
 using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
@@ -61,14 +61,12 @@ internal sealed class Admission(
         return result;
     }
 
-    private Task<AdmissionResult> AdmitKeyAsync(HttpContext context, string keyId, byte[] secretHash, long cost, string? service)
-    {
-        return leases.AdmitAsync(keyId, keys.Get(keyId), secretHash, cost, service, call => AskKeyAsync(context, call));
-    }
+    private Task<AdmissionResult> AdmitKeyAsync(HttpContext context, string keyId, byte[] secretHash, long cost, string? service) =>
+        leases.AdmitAsync(keyId, keys.Get(keyId), secretHash, cost, service, call => AskKeyAsync(context, call));
 
     /// <summary>
-    /// Asks the key's grain (<paramref name="call"/>). A call the owning silo refused without running it (it is stopping, or was declared
-    /// dead) is sent again after a short pause, by when the grain has a new activation elsewhere: a graceful stop
+    /// Asks the key's grain (<paramref name="call"/>). A call the owning silo refused without running it (it is
+    /// stopping, or was declared dead) is sent again after a short pause, by when the grain has a new activation elsewhere: a graceful stop
     /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is
     /// not retried, and the pauses add up to well under a second.
     /// </summary>

@@ -30,10 +30,10 @@ internal sealed class KeyLease(long frequency)
     private long _refusedUntil;
     private int _generation;
 
-    private Task? _renewal;
+    private Task<bool>? _renewal;
 
-    /// <summary>The renewal in flight, if any (one at a time per key).</summary>
-    public Task? PendingRenewal
+    /// <summary>The renewal in flight, if any (one at a time per key); true when the grain did not answer it in time.</summary>
+    public Task<bool>? PendingRenewal
     {
         get
         {
@@ -45,7 +45,7 @@ internal sealed class KeyLease(long frequency)
     }
 
     /// <summary>Starts <paramref name="renew"/> unless a renewal is in flight; it must not run inline (it yields first).</summary>
-    public void BeginRenewal(Func<Task> renew)
+    public void BeginRenewal(Func<Task<bool>> renew)
     {
         ArgumentNullException.ThrowIfNull(renew);
         lock (_gate)

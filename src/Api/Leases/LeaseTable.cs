@@ -13,8 +13,8 @@ namespace Silo.Api.Leases;
 /// <see cref="LeaseOptions.MinimumRate"/> times a second, by <see cref="IApiKeyGrain.LeaseAsync"/> (the request
 /// plus a slice) for a busier one. A slice running low is renewed in the background, so a busy key's requests
 /// rarely wait on a grain. The table is the grains' <see cref="ILeaseHolder"/>: a key grain tells it when the
-/// key changed or its activation is moving, and it forgets that key and answers with what it did not use. Unused units of expired slices go back to the grains, from
-/// <see cref="LeaseSweeper"/>, off the request path.
+/// key changed, and it forgets that key and answers with what it did not use. Unused units of expired slices
+/// go back to the grains, from <see cref="LeaseSweeper"/>, off the request path.
 /// </summary>
 internal sealed partial class LeaseTable : ILeaseHolder
 {
@@ -68,9 +68,14 @@ internal sealed partial class LeaseTable : ILeaseHolder
         if (local is null && lease.PendingRenewal is { } pending)
         {
             // A renewal is on its way: wait for it rather than make a grain call of our own.
-            await pending.ConfigureAwait(false);
+            var timedOut = await pending.ConfigureAwait(false);
             now = _time.GetTimestamp();
             local = lease.TryAdmit(secretHash, cost, service, now, _time.GetUtcNow(), count: false);
+            if (local is null && timedOut)
+            {
+                // The grain did not answer it within a call timeout: a call of our own would wait as long again.
+                throw new TimeoutException($"The grain of key {keyId} did not answer its lease renewal in time.");
+            }
         }
 
         if (local is not null)
@@ -214,7 +219,8 @@ internal sealed partial class LeaseTable : ILeaseHolder
         lease.BeginRenewal(() => RenewAsync(keyId, grain, lease, secretHash, service, wanted));
     }
 
-    private async Task RenewAsync(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long wanted)
+    /// <summary>Renews in the background; true when the grain did not answer in time (requests waiting on it then answer 503).</summary>
+    private async Task<bool> RenewAsync(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long wanted)
     {
         await Task.Yield();
         try
@@ -225,11 +231,14 @@ internal sealed partial class LeaseTable : ILeaseHolder
             var answer = await grain.LeaseAsync(Request(secretHash, 0, service, wanted)).ConfigureAwait(false);
             Apply(lease, answer, sentAt, generation);
             _metrics.LeaseEvent("renewed");
+            return false;
         }
         catch (Exception ex)
         {
-            // The next request that finds no room asks the grain itself.
+            // The next request that finds no room asks the grain itself; those that waited on this one answer
+            // 503 if it timed out.
             LogRenewFailed(_logger, keyId, ex.GetType().Name);
+            return ex is TimeoutException;
         }
     }
 

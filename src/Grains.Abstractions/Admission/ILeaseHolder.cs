@@ -3,8 +3,8 @@ namespace Silo.Grains.Admission;
 /// <summary>
 /// A front end that holds admission leases (Orleans grain observer). A key grain calls it when something that
 /// narrows what the key may do has changed (revoke, rotation, limit reset, its tenant suspended or its limits
-/// changed, or its activation is about to move): the holder stops admitting from what it holds of that key, gives
-/// back what it did not use, and its next request of the key asks the grain again.
+/// changed): the holder stops admitting from what it holds of that key, gives back what it did not use, and its
+/// next request of the key asks the grain again.
 /// </summary>
 [Alias("silo.ILeaseHolder")]
 public interface ILeaseHolder : IGrainObserver
