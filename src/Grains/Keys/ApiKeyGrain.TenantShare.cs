@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Silo.Grains.Admission;
 using Silo.Grains.RateLimiting;
 
@@ -19,7 +20,11 @@ public sealed partial class ApiKeyGrain
     /// <summary>Requests a second admitted by this grain itself before it takes a share of its tenant. The value is 5.</summary>
     internal const long ShareMinimumRate = 5;
 
+    /// <summary>How long before it ends a share is renewed. The value is 250 ms.</summary>
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromMilliseconds(250);
+
     private TenantShare? _share;
+    private Task? _shareRenewal;
     private IGrainTimer? _shareTimer;
 
     // Units admitted per request in the current second of grain time, and in the one before it.
@@ -29,20 +34,31 @@ public sealed partial class ApiKeyGrain
 
     /// <summary>
     /// Takes <paramref name="cost"/> for one request from the share when it has room, else from the tenant,
-    /// asking for a new share beside it when the key is busy enough.
+    /// asking for a new share beside it when the key is busy enough. A share running low is renewed in the
+    /// background, so a busy key's requests rarely wait on the tenant.
     /// </summary>
     private async Task<AdmissionResult> FromTenantAsync(long cost)
     {
         var now = time.GetTimestamp();
         var rate = CountAdmission(cost, now);
-        if (_share is { } share && share.ExpiresAt > now && share.Tokens >= cost)
+        if (TakeFromShare(cost, now, rate) is { } fromShare)
         {
-            share.Tokens -= cost;
-            return share.Admitted();
+            return fromShare;
+        }
+
+        if (_shareRenewal is { } pending)
+        {
+            // A renewal is on its way: wait for it rather than ask the tenant a second time.
+            await pending;
+            now = time.GetTimestamp();
+            if (TakeFromShare(cost, now, rate) is { } renewed)
+            {
+                return renewed;
+            }
         }
 
         ReturnShare();
-        var wanted = rate >= ShareMinimumRate ? rate * (long)ShareDuration.TotalSeconds * 2 : 0;
+        var wanted = Wanted(rate);
         if (wanted == 0)
         {
             return await Tenant().AcquireAsync(cost);
@@ -50,22 +66,90 @@ public sealed partial class ApiKeyGrain
 
         var generation = _leaseGeneration;
         var lease = await Tenant().LeaseAsync(this.GetPrimaryKeyString(), cost, wanted, ShareDuration);
-        if (lease.Result.Status == AdmissionStatus.Allowed && lease.Tokens > 0)
-        {
-            if (generation != _leaseGeneration)
-            {
-                // The tenant's leases ended while it answered: this share was granted before the change.
-                await Tenant().ReturnLeaseAsync(lease.Tokens, lease.Stamp);
-            }
-            else
-            {
-                _share = new TenantShare(lease.Tokens, now + (long)(lease.ValidFor.TotalSeconds * time.TimestampFrequency), lease.Stamp, lease.Result);
-                ArmShareTimer(lease.ValidFor);
-            }
-        }
-
+        await KeepShareAsync(lease, now, generation);
         return lease.Result;
     }
+
+    /// <summary>The request's units from the share, starting its renewal when it runs low; null when it has no room.</summary>
+    private AdmissionResult? TakeFromShare(long cost, long now, long rate)
+    {
+        if (_share is not { } share || share.ExpiresAt <= now || share.Tokens < cost)
+        {
+            return null;
+        }
+
+        share.Tokens -= cost;
+        var low = share.Tokens * 2 < rate || share.ExpiresAt - now < (long)(RenewBefore.TotalSeconds * time.TimestampFrequency);
+        if (low && _shareRenewal is null && Wanted(rate) > 0)
+        {
+            _shareRenewal = RenewShareAsync(Wanted(rate));
+        }
+
+        return share.Admitted();
+    }
+
+    /// <summary>
+    /// Asks the tenant for a new share without a request waiting on it (its continuation is a turn of this
+    /// grain between requests); the old share's unused units join the new one, or go back.
+    /// </summary>
+    private async Task RenewShareAsync(long wanted)
+    {
+        await Task.Yield();
+        try
+        {
+            var now = time.GetTimestamp();
+            var generation = _leaseGeneration;
+            var lease = await Tenant().LeaseAsync(this.GetPrimaryKeyString(), 0, wanted, ShareDuration);
+            if (lease.Result.Status == AdmissionStatus.Allowed && lease.Tokens > 0 && generation == _leaseGeneration)
+            {
+                // What is left of the old share joins the new one when both were taken from the same counters in
+                // the same window (the old one is still valid, and no share outlives its window): the tenant's
+                // answer counts both, so the headers stay right. Else it goes back under its own stamp.
+                if (_share is { } old && old.ExpiresAt > time.GetTimestamp() && old.Stamp.Epoch == lease.Stamp.Epoch)
+                {
+                    _share = null;
+                    lease = lease with { Tokens = lease.Tokens + old.Tokens };
+                }
+                else
+                {
+                    ReturnShare();
+                }
+            }
+
+            await KeepShareAsync(lease, now, generation);
+        }
+        catch (Exception ex)
+        {
+            // The next request that finds the share spent asks the tenant itself.
+            LogShareRenewalFailed(logger, this.GetPrimaryKeyString(), ex.GetType().Name);
+        }
+        finally
+        {
+            _shareRenewal = null;
+        }
+    }
+
+    /// <summary>Keeps the share the tenant granted, unless the tenant's leases ended while it answered.</summary>
+    private async Task KeepShareAsync(TenantLease lease, long now, int generation)
+    {
+        if (lease.Result.Status != AdmissionStatus.Allowed || lease.Tokens <= 0)
+        {
+            return;
+        }
+
+        if (generation != _leaseGeneration)
+        {
+            // The tenant's leases ended while it answered: this share was granted before the change.
+            await Tenant().ReturnLeaseAsync(lease.Tokens, lease.Stamp);
+            return;
+        }
+
+        _share = new TenantShare(lease.Tokens, now + (long)(lease.ValidFor.TotalSeconds * time.TimestampFrequency), lease.Stamp, lease.Result);
+        ArmShareTimer(lease.ValidFor);
+    }
+
+    /// <summary>Units a share asks for: two share durations of the key's traffic; none below <see cref="ShareMinimumRate"/>.</summary>
+    private static long Wanted(long rate) => rate >= ShareMinimumRate ? rate * (long)Math.Ceiling(ShareDuration.TotalSeconds) * 2 : 0;
 
     /// <summary>Gives the tenant back what the share did not use, and drops it.</summary>
     private void ReturnShare()
@@ -122,6 +206,9 @@ public sealed partial class ApiKeyGrain
         _admittedThisSecond += cost;
         return Math.Max(_admittedThisSecond, _admittedLastSecond);
     }
+
+    [LoggerMessage(EventId = 802, Level = LogLevel.Debug, Message = "Renewing the tenant share of key {KeyId} failed ({Error}); its next request asks the tenant")]
+    private static partial void LogShareRenewalFailed(ILogger logger, string keyId, string error);
 
     /// <summary>A slice of the tenant's limits this grain admits from; what the tenant said when it granted it.</summary>
     private sealed class TenantShare(long tokens, long expiresAt, LeaseStamp stamp, AdmissionResult granted)
