@@ -39,17 +39,7 @@ public sealed partial class ApiKeyGrain
         var s = state.State;
         var now = time.GetTimestamp();
         var duration = request.Duration > MaxLeaseDuration ? MaxLeaseDuration : request.Duration;
-        var holders = Holders().CountWith(request.Holder, now);
-        var slice = LeaseSizing.Slice(request.Tokens, _limits.Set.Available(now), request.Cost, holders);
-
-        var keyStamp = _limits.Stamp();
-        var keyDecision = _limits.TryAcquire(request.Cost + slice);
-        if (!keyDecision.Allowed && slice > 0)
-        {
-            slice = 0;
-            keyDecision = _limits.TryAcquire(request.Cost);
-        }
-
+        var (keyDecision, slice, keyStamp) = _limits.TryLease(request.Cost, request.Tokens, Holders().CountWith(request.Holder, now));
         if (!keyDecision.Allowed)
         {
             var refusedFor = Bounded(keyDecision.RetryAfter, duration);

@@ -106,6 +106,25 @@ internal sealed class GrainLimits
     }
 
     /// <summary>
+    /// Takes <paramref name="cost"/> for a request and, with it, a slice of up to <paramref name="asked"/> units for
+    /// one of <paramref name="holders"/> holders, sized by headroom (<see cref="Admission.LeaseSizing"/>); the
+    /// request alone when the slice does not fit. The stamp says where the units were taken.
+    /// </summary>
+    public (LimitDecision Decision, long Slice, Admission.LeaseStamp Stamp) TryLease(long cost, long asked, int holders)
+    {
+        var slice = Admission.LeaseSizing.Slice(asked, Set.Available(_time.GetTimestamp()), cost, holders);
+        var stamp = Stamp();
+        var decision = TryAcquire(cost + slice);
+        if (!decision.Allowed && slice > 0)
+        {
+            slice = 0;
+            decision = TryAcquire(cost);
+        }
+
+        return (decision, slice, stamp);
+    }
+
+    /// <summary>
     /// Gives back <paramref name="tokens"/> that a lease stamped <paramref name="stamp"/> reserved and nobody used
     /// (<see cref="LimitSet.Return"/>): to every limit when this activation stamped it, to the durable limits
     /// when an earlier activation did and handed its counts over on a graceful end; else to none.

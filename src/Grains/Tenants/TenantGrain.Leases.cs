@@ -20,17 +20,12 @@ public sealed partial class TenantGrain
     public Task<TenantLease> LeaseAsync(string keyId, long cost, long tokens, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(keyId);
+        if (Refusal(cost) is { } refusal)
+        {
+            return Task.FromResult(new TenantLease(refusal, 0, TimeSpan.Zero, TimeSpan.Zero, LeaseStamp.None));
+        }
+
         var tenantId = this.GetPrimaryKeyString();
-        if (!state.RecordExists)
-        {
-            return Task.FromResult(Refused(AdmissionResult.Invalid));
-        }
-
-        if (state.State.Status == TenantStatus.Suspended)
-        {
-            return Task.FromResult(Refused(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId, AdmissionLevel.Tenant)));
-        }
-
         var limits = _limits.Set;
         var now = time.GetTimestamp();
         if (duration > ApiKeyGrain.MaxLeaseDuration)
@@ -46,21 +41,7 @@ public sealed partial class TenantGrain
             return Task.FromResult(new TenantLease(unlimited, tokens, duration, TimeSpan.Zero, LeaseStamp.None));
         }
 
-        if (cost > limits.MaxCost)
-        {
-            return Task.FromResult(Refused(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant)));
-        }
-
-        var lessees = Lessees().CountWith(keyId, now);
-        var slice = LeaseSizing.Slice(tokens, limits.Available(now), cost, lessees);
-        var stamp = _limits.Stamp();
-        var decision = _limits.TryAcquire(cost + slice);
-        if (!decision.Allowed && slice > 0)
-        {
-            slice = 0;
-            decision = _limits.TryAcquire(cost);
-        }
-
+        var (decision, slice, stamp) = _limits.TryLease(cost, tokens, Lessees().CountWith(keyId, now));
         if (!decision.Allowed)
         {
             var refusedFor = decision.RetryAfter > duration ? duration : decision.RetryAfter;
@@ -118,8 +99,6 @@ public sealed partial class TenantGrain
             return [];
         }
     }
-
-    private static TenantLease Refused(AdmissionResult result) => new(result, 0, TimeSpan.Zero, TimeSpan.Zero, LeaseStamp.None);
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Tenant {TenantId} could not tell key {KeyId} that its leases ended ({Error}); they expire by themselves")]
     private static partial void LogLesseeUnreachable(ILogger logger, string tenantId, string keyId, string error);

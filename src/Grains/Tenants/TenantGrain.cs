@@ -215,32 +215,43 @@ public sealed partial class TenantGrain(
 
     public Task<AdmissionResult> AcquireAsync(long cost)
     {
+        if (Refusal(cost) is { } refusal)
+        {
+            return Task.FromResult(refusal);
+        }
+
         var tenantId = this.GetPrimaryKeyString();
-        if (!state.RecordExists)
-        {
-            // A key whose tenant is gone is not usable.
-            return Task.FromResult(AdmissionResult.Invalid);
-        }
-
-        if (state.State.Status == TenantStatus.Suspended)
-        {
-            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId, AdmissionLevel.Tenant));
-        }
-
         var limits = _limits.Set;
         if (limits.IsEmpty)
         {
             return Task.FromResult(new AdmissionResult(AdmissionStatus.Allowed, tenantId, LimitDecision.Unlimited, limits.Policies));
         }
 
-        if (cost > limits.MaxCost)
-        {
-            return Task.FromResult(AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant));
-        }
-
         var decision = _limits.TryAcquire(cost);
         return Task.FromResult(decision.Allowed
             ? new AdmissionResult(AdmissionStatus.Allowed, tenantId, decision, limits.Policies, ShadowLimited: _limits.ShadowLimited)
             : new AdmissionResult(AdmissionStatus.Limited, tenantId, decision, limits.Policies, AdmissionLevel.Tenant));
+    }
+
+    /// <summary>
+    /// Why a request of <paramref name="cost"/> cannot be admitted whatever the limits have left (for a request
+    /// or a lease alike), or null when it may be.
+    /// </summary>
+    private AdmissionResult? Refusal(long cost)
+    {
+        if (!state.RecordExists)
+        {
+            // A key whose tenant is gone is not usable.
+            return AdmissionResult.Invalid;
+        }
+
+        var tenantId = this.GetPrimaryKeyString();
+        if (state.State.Status == TenantStatus.Suspended)
+        {
+            return AdmissionResult.Refused(AdmissionStatus.TenantSuspended, tenantId, AdmissionLevel.Tenant);
+        }
+
+        // Never with no limits: MaxCost is then unbounded.
+        return cost > _limits.Set.MaxCost ? AdmissionResult.Refused(AdmissionStatus.CostTooHigh, tenantId, AdmissionLevel.Tenant) : null;
     }
 }
