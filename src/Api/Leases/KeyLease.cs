@@ -17,10 +17,8 @@ internal sealed class KeyLease(long frequency)
     private readonly Lock _gate = new();
     private readonly List<Slice> _slices = [];
 
-    // Requests seen in the current second, and in the one before it.
-    private long _secondStart;
-    private long _seenThisSecond;
-    private long _seenLastSecond;
+    // Requests of the key this front end sees.
+    private readonly RecentRate _seen = new(frequency);
 
     private LeasedKey? _key;
     private LimitDecision _decision = LimitDecision.Unlimited;
@@ -77,8 +75,7 @@ internal sealed class KeyLease(long frequency)
     {
         lock (_gate)
         {
-            Roll(now);
-            return Math.Max(_seenThisSecond, _seenLastSecond);
+            return _seen.PerSecond(now);
         }
     }
 
@@ -100,10 +97,9 @@ internal sealed class KeyLease(long frequency)
     {
         lock (_gate)
         {
-            Roll(now);
             if (count)
             {
-                _seenThisSecond++;
+                _seen.Add(1, now);
                 LastSeen = now;
             }
 
@@ -303,19 +299,6 @@ internal sealed class KeyLease(long frequency)
         }
 
         return left;
-    }
-
-    private void Roll(long now)
-    {
-        var elapsed = now - _secondStart;
-        if (elapsed < frequency)
-        {
-            return;
-        }
-
-        _seenLastSecond = elapsed < 2 * frequency ? _seenThisSecond : 0;
-        _seenThisSecond = 0;
-        _secondStart = now;
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * frequency);

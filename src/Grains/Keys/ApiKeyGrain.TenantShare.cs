@@ -27,10 +27,8 @@ public sealed partial class ApiKeyGrain
     private Task? _shareRenewal;
     private IGrainTimer? _shareTimer;
 
-    // Units admitted per request in the current second of grain time, and in the one before it.
-    private long _shareSecondStart;
-    private long _admittedThisSecond;
-    private long _admittedLastSecond;
+    // Units this grain admits per request itself; made on the first.
+    private RecentRate? _admitted;
 
     /// <summary>
     /// Takes <paramref name="cost"/> for one request from the share when it has room, else from the tenant,
@@ -40,7 +38,9 @@ public sealed partial class ApiKeyGrain
     private async Task<AdmissionResult> FromTenantAsync(long cost)
     {
         var now = time.GetTimestamp();
-        var rate = CountAdmission(cost, now);
+        _admitted ??= new RecentRate(time.TimestampFrequency);
+        _admitted.Add(cost, now);
+        var rate = _admitted.PerSecond(now);
         if (TakeFromShare(cost, now, rate) is { } fromShare)
         {
             return fromShare;
@@ -190,21 +190,6 @@ public sealed partial class ApiKeyGrain
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>Counts a request's units and answers the busier of this second's and the last one's count.</summary>
-    private long CountAdmission(long cost, long now)
-    {
-        var elapsed = now - _shareSecondStart;
-        if (elapsed >= time.TimestampFrequency)
-        {
-            _admittedLastSecond = elapsed < 2 * time.TimestampFrequency ? _admittedThisSecond : 0;
-            _admittedThisSecond = 0;
-            _shareSecondStart = now;
-        }
-
-        _admittedThisSecond += cost;
-        return Math.Max(_admittedThisSecond, _admittedLastSecond);
     }
 
     [LoggerMessage(EventId = 802, Level = LogLevel.Debug, Message = "Renewing the tenant share of key {KeyId} failed ({Error}); its next request asks the tenant")]
