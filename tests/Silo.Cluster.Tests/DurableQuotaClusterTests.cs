@@ -46,7 +46,7 @@ public sealed class DurableQuotaClusterTests(ITestOutputHelper output)
             "the key's grain answers again",
             TimeSpan.FromSeconds(30));
         var used = DailyLimit - info.GetProperty("usage")[0].GetProperty("remaining").GetInt64();
-        var leased = (long)await frontEnd.CounterAsync("silo_gateway_leases_tokens_total", "event=\"granted\"");
+        var leased = (long)await frontEnd.LeaseUnitsGrantedAsync();
         output.WriteLine($"after kill -9: {used} counted of the 71 admitted (50 were checkpointed before the kill); {leased} units were leased to the front end");
 
         // The checkpointed 50 are never lost, at most the last 20 and the recovery check are. Units leased to the

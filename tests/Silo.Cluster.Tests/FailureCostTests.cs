@@ -30,9 +30,6 @@ public sealed class FailureCostTests(ITestOutputHelper output)
     /// </summary>
     private static readonly TimeSpan TerminationGracePeriod = TimeSpan.FromSeconds(45);
 
-    /// <summary>How long a front end admits from a slice at most (Admission:Leases:Duration, its default).</summary>
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(1);
-
     [Fact]
     public async Task RollingRestart_UnderLoad_FailsNoRequest_AndKeepsTheDailyCount()
     {
@@ -214,7 +211,7 @@ public sealed class FailureCostTests(ITestOutputHelper output)
             if (status == 200)
             {
                 admitted++;
-                if (frozenFor.Elapsed <= LeaseDuration)
+                if (frozenFor.Elapsed <= ProcessCluster.LeaseDuration)
                 {
                     continue;
                 }

@@ -13,9 +13,6 @@ namespace Silo.Cluster.Tests;
 [Trait("Category", "Cluster")]
 public sealed class LeaseClusterTests(ITestOutputHelper output)
 {
-    /// <summary>Admission:Leases:Duration, its default, in seconds.</summary>
-    private const double LeaseSeconds = 1;
-
     [Fact]
     public async Task ThreeFrontEnds_SustainedDemandAboveTheLimit_AdmitNoMoreThanLimitPlusBurst_AndAtLeast95Percent()
     {
@@ -90,7 +87,7 @@ public sealed class LeaseClusterTests(ITestOutputHelper output)
         var lost = Limit - admitted;
         // Its last two slices (each two lease durations of its traffic, and each at most an eighth of what was left:
         // a quarter of the room shared by two holders) and its 4 requests in flight.
-        var lostBound = Math.Min(4 * victimRate * LeaseSeconds, Limit / 4.0) + 4;
+        var lostBound = Math.Min(4 * victimRate * ProcessCluster.LeaseDuration.TotalSeconds, Limit / 4.0) + 4;
         output.WriteLine($"victim at {victimRate:F0} req/s; {admitted} of {Limit} admitted, {lost} lost with the victim (bound {lostBound:F0})");
 
         Assert.True(admitted <= Limit, $"{admitted} admitted, more than {Limit}");

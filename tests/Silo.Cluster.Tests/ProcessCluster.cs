@@ -17,6 +17,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     public const string AdminToken = "cluster-test-admin-token-0123";
 
+    /// <summary>How long a front end admits from a slice at most: Admission:Leases:Duration, its default (the processes run with it).</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(1);
+
     private readonly string _clusterId = "ct" + Guid.NewGuid().ToString("N")[..8];
 
     private readonly string[] _siloArguments;
@@ -329,6 +332,9 @@ public sealed class FrontEndProcess(ChildProcess process, HttpClient client) : I
 
     /// <summary>Admissions the front end decided from a lease.</summary>
     public Task<double> LocalAdmissionsAsync() => CounterAsync("silo_gateway_admission_local_total", "result=\"admitted\"");
+
+    /// <summary>Units leased to the front end.</summary>
+    public Task<double> LeaseUnitsGrantedAsync() => CounterAsync("silo_gateway_leases_tokens_total", "event=\"granted\"");
 
     /// <summary>Units of leases the front end gave back unused (credited by the grain, or dropped when the stamp's activation is gone).</summary>
     public Task<double> LeaseUnitsReturnedAsync() => CounterAsync("silo_gateway_leases_tokens_total", "event=\"returned\"");

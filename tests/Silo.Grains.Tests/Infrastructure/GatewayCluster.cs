@@ -5,6 +5,9 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Silo.Grains.Hosting;
+using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
+using Silo.Grains.Tenants;
 using Silo.TestKit;
 
 namespace Silo.Grains.Tests.Infrastructure;
@@ -68,6 +71,16 @@ internal sealed class GatewayCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync().Bounded(TimeSpan.FromSeconds(60));
         return new GatewayCluster(cluster, time, storage);
+    }
+
+    /// <summary>Creates tenant <c>t1</c> with <paramref name="tenantLimits"/> and one key of it with <paramref name="keyLimits"/>.</summary>
+    public async Task<(string KeyId, string Secret)> CreateTenantWithKeyAsync(IReadOnlyList<LimitDefinition> tenantLimits, IReadOnlyList<LimitDefinition> keyLimits)
+    {
+        var tenant = Grains.GetGrain<ITenantGrain>("t1");
+        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits)).Bounded());
+        var (keyId, secret) = TestKeys.Generate();
+        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", keyLimits, [], null), TestKeys.Hash(secret)).Bounded());
+        return (keyId, secret);
     }
 
     /// <summary>The silo holding <paramref name="grain"/>'s activation.</summary>

@@ -133,7 +133,7 @@ public sealed class ApiKeyLeaseTests
     {
         await using var cluster = await GatewayCluster.StartAsync(silos: 3);
         var tenant = cluster.Grains.GetGrain<ITenantGrain>("t1");
-        var (keyId, secret) = await CreateKeyAsync(cluster, Daily, [Daily with { Name = "tenant-day", Limit = 10_000 }]);
+        var (keyId, secret) = await cluster.CreateTenantWithKeyAsync([Daily with { Name = "tenant-day", Limit = 10_000 }], [Daily]);
         var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
         var lease = await Lease(cluster, keyId, secret, new RecordingHolder(cluster), tokens: 100);
         Assert.Equal(100, lease.Tokens);
@@ -221,7 +221,7 @@ public sealed class ApiKeyLeaseTests
     public async Task OwnerSiloKilled_MidLease_TheNewActivationCreditsNothingOfTheOldSlice()
     {
         await using var cluster = await GatewayCluster.StartAsync(silos: 2);
-        var (keyId, secret) = await CreateKeyAsync(cluster, Daily, []);
+        var (keyId, secret) = await cluster.CreateTenantWithKeyAsync([], [Daily]);
         var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
         var lease = await Lease(cluster, keyId, secret, new RecordingHolder(cluster), tokens: 100);
         Assert.Equal(100, lease.Tokens);
@@ -238,17 +238,7 @@ public sealed class ApiKeyLeaseTests
     }
 
     private static Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, long keyLimit, long tenantLimit) =>
-        CreateKeyAsync(silo, new LimitDefinition("key", LimitAlgorithm.TokenBucket, keyLimit, 60), [new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)]);
-
-    /// <summary>Tenant t1 with <paramref name="tenantLimits"/> and one key with <paramref name="keyLimit"/>.</summary>
-    private static async Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, LimitDefinition keyLimit, IReadOnlyList<LimitDefinition> tenantLimits)
-    {
-        var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits)).Bounded());
-        var (keyId, secret) = TestKeys.Generate();
-        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [keyLimit], [], null), TestKeys.Hash(secret)).Bounded());
-        return (keyId, secret);
-    }
+        silo.CreateTenantWithKeyAsync([new LimitDefinition("tenant", LimitAlgorithm.TokenBucket, tenantLimit, 60)], [new LimitDefinition("key", LimitAlgorithm.TokenBucket, keyLimit, 60)]);
 
     private static Task<AdmissionLease> Lease(GatewayCluster silo, string keyId, string secret, RecordingHolder holder, long tokens) =>
         silo.Grains.GetGrain<IApiKeyGrain>(keyId).LeaseAsync(new LeaseRequest(TestKeys.Hash(secret), 1, null, tokens, Second, holder.Reference)).Bounded();

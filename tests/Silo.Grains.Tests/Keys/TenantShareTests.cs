@@ -62,14 +62,8 @@ public sealed class TenantShareTests
         Assert.All(results.SelectMany(r => r).Where(a => !a.IsAllowed), a => Assert.Equal(AdmissionStatus.Limited, a.Status));
     }
 
-    private static async Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, long tenantLimit)
-    {
-        var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", [new LimitDefinition("tenant", LimitAlgorithm.FixedWindow, tenantLimit, 3600)])).Bounded());
-        var (keyId, secret) = TestKeys.Generate();
-        Assert.Equal(CreateKeyStatus.Created, await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", [], [], null), TestKeys.Hash(secret)).Bounded());
-        return (keyId, secret);
-    }
+    private static Task<(string KeyId, string Secret)> CreateKeyAsync(GatewayCluster silo, long tenantLimit) =>
+        silo.CreateTenantWithKeyAsync([new LimitDefinition("tenant", LimitAlgorithm.FixedWindow, tenantLimit, 3600)], []);
 
     /// <summary>Admits <paramref name="times"/> requests of the key one after another (per request, as a quiet front end does).</summary>
     private static async Task<List<AdmissionResult>> AdmitAsync(GatewayCluster silo, string keyId, string secret, int times)

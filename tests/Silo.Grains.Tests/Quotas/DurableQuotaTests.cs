@@ -148,14 +148,7 @@ public sealed class DurableQuotaTests
         }
     }
 
-    private static async Task<(string KeyId, string Secret)> CreateKeyAsync(
-        GatewayCluster silo, IReadOnlyList<LimitDefinition>? keyLimits = null, IReadOnlyList<LimitDefinition>? tenantLimits = null)
-    {
-        var tenant = silo.Grains.GetGrain<ITenantGrain>("t1");
-        Assert.True(await tenant.CreateAsync(new TenantDefinition("T1", tenantLimits ?? [])).Bounded());
-        var (keyId, secret) = TestKeys.Generate();
-        var status = await tenant.CreateKeyAsync(keyId, new ApiKeyDefinition("k", keyLimits ?? [Daily, Minute], [], null), TestKeys.Hash(secret)).Bounded();
-        Assert.Equal(CreateKeyStatus.Created, status);
-        return (keyId, secret);
-    }
+    private static Task<(string KeyId, string Secret)> CreateKeyAsync(
+        GatewayCluster silo, IReadOnlyList<LimitDefinition>? keyLimits = null, IReadOnlyList<LimitDefinition>? tenantLimits = null) =>
+        silo.CreateTenantWithKeyAsync(tenantLimits ?? [], keyLimits ?? [Daily, Minute]);
 }
