@@ -158,10 +158,17 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Creates a tenant and keys through the first front end; returns the full keys.</summary>
-    public async Task<string[]> CreateKeysAsync(string tenant, int count, long limit, int windowSeconds)
+    public Task<string[]> CreateKeysAsync(string tenant, int count, long limit, int windowSeconds) =>
+        CreateKeysAsync(tenant, count, [new { name = "limit", algorithm = "token-bucket", limit, windowSeconds }]);
+
+    /// <summary>
+    /// Creates a tenant (with <paramref name="tenantLimits"/>, if any) and <paramref name="count"/> keys that each
+    /// have <paramref name="keyLimits"/>, through the first front end; returns the full keys.
+    /// </summary>
+    public async Task<string[]> CreateKeysAsync(string tenant, int count, object[] keyLimits, object[]? tenantLimits = null)
     {
         var admin = FrontEnds[0].Admin();
-        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant });
+        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = tenant, limits = tenantLimits ?? [] });
         if ((int)created.StatusCode != 201)
         {
             throw new InvalidOperationException($"Creating tenant failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
@@ -173,7 +180,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             var response = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new
             {
                 name = "k" + i.ToString(CultureInfo.InvariantCulture),
-                limits = new[] { new { name = "limit", algorithm = "token-bucket", limit, windowSeconds } },
+                limits = keyLimits,
             });
             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             keys[i] = body.GetProperty("key").GetString()!;

@@ -55,6 +55,15 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a stalled host or a long
+    /// fork, until <see cref="Resume"/>.
+    /// </summary>
+    public void Freeze() => (_process ?? throw new InvalidOperationException("redis-server is not running.")).Freeze();
+
+    /// <summary>Lets a frozen server go on (SIGCONT).</summary>
+    public void Resume() => (_process ?? throw new InvalidOperationException("redis-server is not running.")).Resume();
+
     /// <summary>Starts it again on the same port: empty, or with what its append-only file holds.</summary>
     public Task RestartAsync() => StartProcessAsync();
 

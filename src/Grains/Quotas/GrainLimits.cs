@@ -7,7 +7,7 @@ namespace Silo.Grains.Quotas;
 /// The limits of one key or tenant grain with what surrounds them: durable counts checkpointed to storage
 /// and shadow limits reported. Used only inside the owning activation's turns.
 /// </summary>
-internal sealed class GrainLimits
+internal sealed partial class GrainLimits
 {
     private readonly TimeProvider _time;
     private readonly LimitMetrics _metrics;
@@ -159,13 +159,17 @@ internal sealed class GrainLimits
 
     /// <summary>
     /// Starts the checkpoint timer of <paramref name="grain"/> once the limits include a durable one; a no-op
-    /// after that or while there is none. Its ticks are turns of the grain and do not keep it alive.
+    /// after that or while there is none. Its ticks are turns of the grain that interleave with its calls, and
+    /// do not keep it alive.
     /// </summary>
     public void EnsureCheckpointTimer(Grain grain, TimeSpan interval, string owner)
     {
         if (_checkpointTimer is null && Set.HasDurable)
         {
-            _checkpointTimer = grain.RegisterGrainTimer(_ => FlushAsync(owner), interval, interval);
+            // Interleaved: the key's or tenant's calls go on while storage is written (or stalls), instead of
+            // queueing behind the write until their call timeout.
+            _checkpointTimer = grain.RegisterGrainTimer(
+                _ => CheckpointAsync(owner), new GrainTimerCreationOptions(interval, interval) { Interleave = true });
         }
     }
 
@@ -191,6 +195,22 @@ internal sealed class GrainLimits
         await FlushAsync(owner);
         return true;
     }
+
+    // A tick of the checkpoint timer: storage failing is logged here, and the next tick writes the counts again.
+    private async Task CheckpointAsync(string owner)
+    {
+        try
+        {
+            await FlushAsync(owner);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCheckpointFailed(_logger, owner, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} could not be written ({Error}); the next checkpoint writes the counts")]
+    private static partial void LogCheckpointFailed(ILogger logger, string grain, string error);
 
     /// <summary>Writes the durable counts if they changed.</summary>
     public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner, Handover(ending: false));

@@ -16,6 +16,7 @@ public sealed class LimitMetrics
     private readonly Counter<long> _shadowRejections;
     private readonly Counter<long> _checkpointWrites;
     private readonly Counter<long> _checkpointConflicts;
+    private readonly Counter<long> _checkpointFailures;
     private readonly bool _tenantLabels;
 
     public LimitMetrics(IMeterFactory meterFactory, IOptions<TelemetryOptions> telemetry)
@@ -34,6 +35,10 @@ public sealed class LimitMetrics
             "silo.limits.checkpoint.conflicts",
             unit: "{conflict}",
             description: "Checkpoints that met another activation's write (the counts were added up and the activation ended).");
+        _checkpointFailures = meter.CreateCounter<long>(
+            "silo.limits.checkpoint.failures",
+            unit: "{write}",
+            description: "Checkpoints that storage failed or did not answer in time (the next checkpoint writes the counts).");
     }
 
     /// <summary>Counts one checkpoint written by a key or tenant (<paramref name="scope"/>).</summary>
@@ -41,6 +46,9 @@ public sealed class LimitMetrics
 
     /// <summary>Counts one checkpoint that met another activation's write.</summary>
     public void CheckpointConflict(string scope) => _checkpointConflicts.Add(1, new KeyValuePair<string, object?>("silo.limit.scope", scope));
+
+    /// <summary>Counts one checkpoint that storage failed or did not answer in time.</summary>
+    public void CheckpointFailed(string scope) => _checkpointFailures.Add(1, new KeyValuePair<string, object?>("silo.limit.scope", scope));
 
     /// <summary>Counts one would-be rejection by the shadow limit <paramref name="limit"/> of a key or tenant.</summary>
     public void ShadowRejection(string scope, string tenant, LimitDefinition limit)

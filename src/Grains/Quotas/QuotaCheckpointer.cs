@@ -6,13 +6,18 @@ namespace Silo.Grains.Quotas;
 
 /// <summary>
 /// Keeps the durable limits of one grain in storage: restored on activation, written by a timer when they
-/// changed (never per request) and on deactivation. Runs only inside the owning activation's turns.
+/// changed (never per request) and on deactivation. Runs only inside the owning activation's turns; a write
+/// may interleave with the activation's other calls (the timer's turns do), so it writes a snapshot taken
+/// before it awaits storage, and one write at a time.
 /// </summary>
 /// <remarks><paramref name="deactivate"/> ends the owning activation after a conflicting write.</remarks>
 internal sealed partial class QuotaCheckpointer(
     IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger, Action deactivate, LimitMetrics metrics, string scope)
 {
     private bool _dirty;
+
+    // One write at a time: a flush that finds one under way waits for it, then writes what changed since.
+    private readonly SemaphoreSlim _writing = new(1, 1);
 
     /// <summary>
     /// Takes the stored counts back into <paramref name="limits"/> after activation, and answers the epochs
@@ -33,7 +38,10 @@ internal sealed partial class QuotaCheckpointer(
     public void Touch(LimitSet limits) => _dirty |= limits.HasDurable;
 
     /// <summary>Writes the counts if they changed since the last write.</summary>
-    /// <remarks><paramref name="handedOver"/>: the epochs whose leased units the written counts include.</remarks>
+    /// <remarks>
+    /// <paramref name="handedOver"/>: the epochs whose leased units the written counts include. Should storage
+    /// fail or time out, the counts stay marked as changed, so the next flush writes them.
+    /// </remarks>
     public async Task FlushAsync(LimitSet limits, string grain, IReadOnlyList<HandedOverEpoch> handedOver)
     {
         if (!_dirty)
@@ -41,10 +49,27 @@ internal sealed partial class QuotaCheckpointer(
             return;
         }
 
+        await _writing.WaitAsync();
+        try
+        {
+            if (_dirty)
+            {
+                await WriteAsync(limits, grain, handedOver);
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task WriteAsync(LimitSet limits, string grain, IReadOnlyList<HandedOverEpoch> handedOver)
+    {
         _dirty = false;
 
         // What storage held when this activation last read or wrote it: the base its own counting started from.
-        var baseline = state.State.Windows;
+        var previous = state.State;
+        var baseline = previous.Windows;
         state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())], HandedOver = handedOver };
         try
         {
@@ -55,9 +80,10 @@ internal sealed partial class QuotaCheckpointer(
         {
             metrics.CheckpointConflict(scope);
             // Another activation of this grain wrote meanwhile (a moment of two activations during a membership
-            // change or a graceful stop). Each counted from the base it read, so what the stored figure lacks is
-            // exactly what this one added since its base: add that to what is stored, then let this stale
-            // activation go away, so the next call reads the sum.
+            // change or a graceful stop) — or a write of this one that timed out landed after all. Each counted
+            // from the base it read, so what the stored figure lacks is exactly what this one added since its
+            // base: add that to what is stored, then let this stale activation go away, so the next call reads
+            // the sum.
             var ours = state.State.Windows;
             await state.ReadStateAsync();
             var theirs = state.RecordExists ? state.State.Windows : [];
@@ -66,6 +92,14 @@ internal sealed partial class QuotaCheckpointer(
             await state.WriteStateAsync();
             LogCheckpointConflict(logger, grain);
             deactivate();
+        }
+        catch
+        {
+            // Storage down or stalled: what this write held is written by the next flush, counted from the same base.
+            state.State = previous;
+            _dirty = true;
+            metrics.CheckpointFailed(scope);
+            throw;
         }
     }
 

@@ -19,6 +19,33 @@ internal sealed class SharedGrainStorage
     /// <summary>Writes of this state name fail (as when the storage is out of reach) until set back to null.</summary>
     public string? FailingState { get; set; }
 
+    /// <summary>Writes that failed because of <see cref="FailingState"/>.</summary>
+    public int FailedWrites => Volatile.Read(ref _failedWrites);
+
+    private int _failedWrites;
+
+    /// <summary>
+    /// Writes of this state name wait (as on a stalled Redis: the connection open, nothing answering) until
+    /// <see cref="EndStall"/>; <see cref="StalledWrites"/> counts those that are waiting.
+    /// </summary>
+    public void StallWrites(string stateName)
+    {
+        _stall = (stateName, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    /// <summary>Lets the stalled writes go on, and later ones through.</summary>
+    public void EndStall()
+    {
+        var stall = _stall;
+        _stall = null;
+        stall?.Released.SetResult();
+    }
+
+    public int StalledWrites => Volatile.Read(ref _stalledWrites);
+
+    private (string State, TaskCompletionSource Released)? _stall;
+    private int _stalledWrites;
+
     /// <summary>Stores <paramref name="data"/> as <paramref name="grain"/>'s state, as an older version of the code would have written it.</summary>
     public void Put(string stateName, GrainId grain, byte[] data)
     {
@@ -51,11 +78,19 @@ internal sealed class SharedGrainStorage
             return Task.CompletedTask;
         }
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             if (string.Equals(shared.FailingState, stateName, StringComparison.Ordinal))
             {
+                Interlocked.Increment(ref shared._failedWrites);
                 throw new IOException($"Storage of {stateName} is out of reach.");
+            }
+
+            if (shared._stall is { } stall && string.Equals(stall.State, stateName, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref shared._stalledWrites);
+                await stall.Released.Task;
+                Interlocked.Decrement(ref shared._stalledWrites);
             }
 
             var etag = Guid.NewGuid().ToString("N");
@@ -69,7 +104,6 @@ internal sealed class SharedGrainStorage
 
             grainState.ETag = etag;
             grainState.RecordExists = true;
-            return Task.CompletedTask;
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

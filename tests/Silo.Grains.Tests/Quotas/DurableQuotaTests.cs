@@ -132,6 +132,58 @@ public sealed class DurableQuotaTests
         Assert.Contains(audit!, e => e.Action == "key.limit-reset" && e.KeyId == keyId && e.Detail == "daily");
     }
 
+    [Fact]
+    public async Task StalledStorage_DoesNotHoldTheKeysRequests_AndTheCountsAreWrittenOnceItAnswers()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster, tenantLimits: [Daily with { Name = "tenant-daily", Limit = 500 }]);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 10);
+
+        // Storage stalls; the checkpoints of the key and its tenant start writing and wait.
+        cluster.Storage.StallWrites("usage");
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.StalledWrites == 2, "the key's and the tenant's checkpoints wait on storage");
+
+        // Meanwhile the key admits as usual, every call answered within its bound (not queued behind the write).
+        await AdmitAsync(cluster, keyId, secret, times: 20);
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(70, info!.Usage.Single(u => u.Name == "daily").Remaining);
+
+        // Storage answers: the stalled writes land; the next checkpoint writes what was admitted meanwhile, so a
+        // crash after it loses nothing.
+        cluster.Storage.EndStall();
+        await Await.UntilAsync(() => cluster.Storage.StalledWrites == 0, "the stalled writes went through");
+        cluster.Time.Advance(Interval);
+        await key.GetAsync().Bounded();
+        await KillAsync(cluster, await cluster.OwnerOfAsync(key));
+        info = await key.GetAsync().Bounded();
+        Assert.Equal(70, info!.Usage.Single(u => u.Name == "daily").Remaining);
+    }
+
+    [Fact]
+    public async Task FailedCheckpoint_IsWrittenByTheNextOne_EvenWithoutNewRequests()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 25);
+
+        // The checkpoint due now fails (storage out of reach); nothing is admitted after it.
+        cluster.Storage.FailingState = "usage";
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.FailedWrites == 1, "the checkpoint failed");
+        cluster.Storage.FailingState = null;
+
+        // The next one writes the counts the failed one held: a crash after it loses nothing.
+        var writes = cluster.Storage.Writes;
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.Writes > writes, "the next checkpoint wrote");
+        await KillAsync(cluster, await cluster.OwnerOfAsync(key));
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(75, info!.Usage.Single(u => u.Name == "daily").Remaining);
+    }
+
     private static async Task KillAsync(GatewayCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo)
     {
         await cluster.Cluster.KillSiloAsync(silo).Bounded();
