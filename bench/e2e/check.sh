@@ -160,8 +160,13 @@ for topology in $TOPOLOGIES; do
   # A saturated CPU must not look like a dead silo: count the processes that did not survive the run.
   lost=0
   for pid in "${topology_pids[@]}"; do kill -0 "$pid" 2>/dev/null || lost=$((lost + 1)); done
-  dead=$(cat "$work"/silo-"$topology"-*.log "$work/api-${gateway##*:}.log" 2>/dev/null | grep -c "told I am dead" || true)
-  echo "$topology: $lost of ${#topology_pids[@]} processes lost during the run, $dead silo(s) declared dead" | tee -a "$work/survival.txt"
+  # And how close it came: probes a silo missed (Orleans' "Did not get response for probe", direct or
+  # indirect), votes to evict one, and silos told they were dead.
+  logs=$(cat "$work"/silo-"$topology"-*.log "$work/api-${gateway##*:}.log" 2>/dev/null || true)
+  missed=$(grep -c -e "Did not get response for probe" -e "Indirect probe .* failed" <<<"$logs" || true)
+  votes=$(grep -c "Voting to evict" <<<"$logs" || true)
+  dead=$(grep -c "told I am dead" <<<"$logs" || true)
+  echo "$topology: $lost of ${#topology_pids[@]} processes lost during the run, $missed probe(s) missed, $votes vote(s) to evict, $dead silo(s) declared dead" | tee -a "$work/survival.txt"
   stop_topology
 done
 

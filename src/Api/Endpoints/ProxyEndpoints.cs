@@ -75,8 +75,10 @@ internal static class ProxyEndpoints
             HttpVersion = route.Snapshot.HttpVersion,
             Admission = admitted,
             ProbeToken = probe,
-            MaxAttempts = probe is null ? ProxyFeature.DefaultMaxAttempts : 1,
-            Budget = probe is null ? route.Budget : null,
+            // The probe, too, may be retried on another endpoint (never the same one): its outcome is its last
+            // attempt's, so one dead endpoint the checks still hold healthy cannot fail it while another is back.
+            MaxAttempts = probe is null || route.EndpointCount > 1 ? ProxyFeature.DefaultMaxAttempts : 1,
+            Budget = route.Budget,
             IdempotencyScope = admitted.TenantId,
         };
         context.Features.Set(feature);

@@ -73,6 +73,9 @@ public sealed class ServiceRoute
     /// <summary>The grain refused this front end a probe: refuse locally until <paramref name="until"/>.</summary>
     public void ProbeRefused(long until) => Volatile.Write(ref _probeRefusedUntil, until);
 
+    /// <summary>How many endpoints requests are picked from (those available, or in panic every one not draining).</summary>
+    public int EndpointCount => _endpoints.Length;
+
     /// <summary>The next endpoint by the service's policy (among every endpoint not draining in panic), or null when there is none.</summary>
     public EndpointLoad? Pick() => _endpoints.Length == 0 ? null : _endpoints[_picker.Pick(_endpoints)];
 

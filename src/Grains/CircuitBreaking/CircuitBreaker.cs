@@ -196,6 +196,25 @@ public sealed class CircuitBreaker
         return true;
     }
 
+    /// <summary>
+    /// Ends the current break now (Open → HalfOpen, the probe available at once): for a sign that the service
+    /// recovered, such as an endpoint its health checks had taken out passing them again. A no-op in any other
+    /// state (an isolated circuit stays isolated).
+    /// </summary>
+    /// <returns>True when the break was ended.</returns>
+    public bool EndBreak()
+    {
+        var now = _time.GetTimestamp();
+        if (Refresh(now) != CircuitState.Open)
+        {
+            return false;
+        }
+
+        _openUntil = now;
+        Refresh(now);
+        return true;
+    }
+
     /// <summary>Holds the circuit open until <see cref="Close"/> (Polly's manual isolation).</summary>
     public void Isolate()
     {

@@ -46,6 +46,16 @@ public sealed partial class ServiceGrain
             if (_health.RecordCheck(result.Url, result.Passed))
             {
                 LogHealthChanged(logger, state.State.Definition!.Id, result.Url, _health.GetHealth(result.Url));
+
+                // An endpoint the checks had taken out passes them again: the service may be back, so an open
+                // circuit's break ends now and the next request probes it, instead of the break running its course
+                // (a restarted endpoint is served within healthyThreshold intervals, circuit or not). Ejections
+                // ending do not count: an endpoint whose health path passes while its calls fail is let back every
+                // interval, and must not cut every break short.
+                if (result.Passed && _breaker!.EndBreak())
+                {
+                    LogBreakEnded(logger, state.State.Definition!.Id, result.Url);
+                }
             }
 
             // Envoy's successful_active_health_check_uneject_host: a check that finds the endpoint healthy (this pass
@@ -102,6 +112,9 @@ public sealed partial class ServiceGrain
 
     [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Service {Service}: endpoint {Endpoint} un-ejected by a passing health check")]
     private static partial void LogUnejected(ILogger logger, string service, string endpoint);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Service {Service}: endpoint {Endpoint} is healthy again; the circuit's break ends, the next request probes")]
+    private static partial void LogBreakEnded(ILogger logger, string service, string endpoint);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Debug, Message = "Service {Service}: a round of health checks could not be recorded")]
     private static partial void LogChecksLost(ILogger logger, Exception exception, string service);

@@ -62,6 +62,83 @@ public sealed class RecoveryTests(GatewayFactory gateway, ITestOutputHelper outp
     }
 
     /// <summary>
+    /// Both endpoints die at once and 30 requests open the circuit (minimumThroughput 10); then one comes back. Its
+    /// first 200 comes within the same bound. With a break of 3 s the endpoint returns at once, still held
+    /// healthy by its checks (only ejected): the break runs out within the bound, and the probe then, should it
+    /// go to the dead endpoint the checks still hold healthy, is retried on the live one. With a break of 30 s
+    /// the endpoint returns once its checks have taken it out: their passing again ends the break.
+    /// </summary>
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(30, true)]
+    public async Task BothDie_TheCircuitOpens_OneBack_IsServedWithinTheSameBound(int breakSeconds, bool returnsOnceUnhealthy)
+    {
+        await using var a = await FlakyDownstream.StartAsync();
+        await using var b = await FlakyDownstream.StartAsync();
+        var (service, client) = await gateway.RegisterServiceWithKeyAsync(new
+        {
+            endpoints = new[] { new { url = a.BaseUrl }, new { url = b.BaseUrl } },
+            loadBalancing = "round-robin",
+            healthCheck = new { path = "/health", intervalSeconds = IntervalSeconds, healthyThreshold = HealthyThreshold },
+            circuitBreaker = new { minimumThroughput = 10, breakSeconds },
+            panicThresholdPercent = 0,
+        });
+        Assert.Equal(200, (int)(await client.GetAsync($"/{service}/x")).StatusCode);
+
+        await a.DieAsync();
+        await b.DieAsync();
+        var during = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await client.GetAsync($"/{service}/x");
+            during.Add(await ProblemTypeAsync(response));
+        }
+
+        var circuit = (await gateway.ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString();
+        Assert.Equal("open", circuit);
+        if (returnsOnceUnhealthy)
+        {
+            await Await.UntilAsync(
+                async () => (await gateway.EndpointAsync(service, a.BaseUrl)).GetProperty("health").GetString() == "unhealthy",
+                "the checks take A out",
+                TimeSpan.FromSeconds(15));
+            Assert.Equal("open", (await gateway.ServiceAsync(service)).GetProperty("circuit").GetProperty("state").GetString());
+        }
+
+        await a.ReviveAsync();
+        var returned = Stopwatch.GetTimestamp();
+        var timeline = new List<string>();
+        await Await.UntilAsync(
+            async () =>
+            {
+                using var response = await client.GetAsync($"/{service}/x");
+                var view = await gateway.ServiceAsync(service);
+                var endpoint = view.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("url").GetString() == a.BaseUrl);
+                timeline.Add($"{Stopwatch.GetElapsedTime(returned).TotalSeconds:F2} s: {await ProblemTypeAsync(response)}; circuit {view.GetProperty("circuit").GetProperty("state").GetString()}, A {endpoint.GetProperty("health")}, ejected {endpoint.GetProperty("ejected")}, routed {endpoint.GetProperty("routed")}");
+                return response.IsSuccessStatusCode;
+            },
+            "the service answers 200 again",
+            TimeSpan.FromSeconds(60));
+        var recovery = Stopwatch.GetElapsedTime(returned);
+
+        output.WriteLine($"both dead, circuit {circuit} after 30 requests ({string.Join(", ", during.Distinct(StringComparer.Ordinal))}); break {breakSeconds} s, back {(returnsOnceUnhealthy ? "once its checks took it out" : "at once")}: first 200 after {recovery.TotalSeconds:F2} s (bound {RecoveryBound.TotalSeconds} s)");
+        output.WriteLine(string.Join('\n', timeline.Where((line, i) => i == 0 || i == timeline.Count - 1 || line[line.IndexOf(':', StringComparison.Ordinal)..] != timeline[i - 1][timeline[i - 1].IndexOf(':', StringComparison.Ordinal)..])));
+        Assert.True(recovery <= RecoveryBound, $"served again after {recovery.TotalSeconds:F2} s, bound {RecoveryBound.TotalSeconds} s");
+    }
+
+    private static async Task<string> ProblemTypeAsync(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return "200";
+        }
+
+        var body = await response.Content.ReadAsStringAsync();
+        var type = body.Split('"').SkipWhile(t => t != "type").Skip(2).FirstOrDefault() ?? string.Empty;
+        return $"{(int)response.StatusCode} {type[(type.LastIndexOf(':') + 1)..]}";
+    }
+
+    /// <summary>
     /// A is ejected by its failing calls (B takes them), then B dies too (never ejected: the cap keeps one); with
     /// panic off the service answers 503 <c>no-healthy-endpoint</c>. Then A comes back on its port: returns the
     /// time from its return to the first 200, how much of its ejection was left then (an upper bound, read just

@@ -61,6 +61,41 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void EndBreak_WhileOpen_GoesHalfOpen_WithTheProbeAvailableAtOnce()
+    {
+        var breaker = CreateOpen(breakSeconds: 30);
+        var version = breaker.Version;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(breaker.EndBreak());
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        Assert.True(breaker.Version > version);
+        Assert.Equal(TimeSpan.Zero, breaker.RetryAfter);
+        Assert.True(breaker.TryAcquireProbe(out var token));
+        Assert.True(breaker.RecordProbe(token, success: true));
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void EndBreak_InAnyOtherState_ChangesNothing()
+    {
+        var closed = Create();
+        Assert.False(closed.EndBreak());
+        Assert.Equal(CircuitState.Closed, closed.State);
+
+        var halfOpen = CreateOpen(breakSeconds: 2);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(halfOpen.TryAcquireProbe(out _));
+        Assert.False(halfOpen.EndBreak());
+        Assert.False(halfOpen.TryAcquireProbe(out _)); // the probe out is not granted twice
+
+        var isolated = Create();
+        isolated.Isolate();
+        Assert.False(isolated.EndBreak());
+        Assert.Equal(CircuitState.Isolated, isolated.State);
+    }
+
+    [Fact]
     public void New_IsClosed_WithNoRetryAfter()
     {
         var breaker = Create();
