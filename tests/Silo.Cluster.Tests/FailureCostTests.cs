@@ -65,6 +65,9 @@ public sealed class FailureCostTests(ITestOutputHelper output)
         var failed = answers.Where(a => a.Status != 200).ToArray();
         var dailyAdmitted = answers.Count(a => a.Key == dailyKey && a.Status == 200);
 
+        // Every old silo left gracefully (a silo declared dead instead would lose its handover).
+        Assert.All(stopped, s => Assert.Equal(0, s.ExitCode));
+
         // The front end gives back what its last slices hold unused as they expire (within a lease time).
         var dailyUsed = DailyLimit - await RemainingAsync(frontEnd, dailyKeyId);
         await Await.UntilAsync(
@@ -75,7 +78,6 @@ public sealed class FailureCostTests(ITestOutputHelper output)
                          $"rollout {rolledOut.TotalSeconds:F1} s; new silos ready after {string.Join(", ", readyAfter.Select(r => r.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} s; " +
                          $"old silos stopped in {string.Join(", ", stopped.Select(s => s.Took.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} s, readiness said stopping before exit for {stopped.Count(s => s.SawStopping)} of {stopped.Length}");
 
-        Assert.All(stopped, s => Assert.Equal(0, s.ExitCode));
         Assert.True(failed.Length == 0, $"{failed.Length} of {answers.Length} requests failed: {string.Join(", ", failed.Select(f => f.Status).Distinct())}");
         Assert.InRange(dailyUsed, dailyAdmitted, dailyAdmitted + RetriedTwiceAtMost);
     }
@@ -281,7 +283,9 @@ public sealed class FailureCostTests(ITestOutputHelper output)
 
         var returned = (long)await frontEnd.LeaseUnitsReturnedAsync();
         output.WriteLine($"SIGSTOP of the key's silo: served again by another silo after {servedAgainAfter.TotalSeconds:F1} s ({refusals.Count} refusals, all {string.Join("/", refusals.Select(r => r.Status).Distinct())}, slowest {refusals.DefaultIfEmpty().Max(r => r.Took).TotalMilliseconds:F0} ms); on waking it exited with code {exitCode}; {admitted} of {hourlyLimit} admitted in all; lease units given back {returned}");
-        Assert.True(servedAgainAfter < TimeSpan.FromSeconds(5), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
+        // Typically one refusal (~3 s: the call in flight at the freeze waits out Grains:CallTimeout), at most two
+        // (a second call sent before the survivors declared the silo dead): 2.8 s and 5.5 s measured.
+        Assert.True(servedAgainAfter < TimeSpan.FromSeconds(8), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
         Assert.All(refusals, r => Assert.Equal(503, r.Status));
         Assert.All(refusals, r => Assert.True(r.Took < TimeSpan.FromSeconds(5), $"a refusal took {r.Took.TotalSeconds:F1} s"));
         // Never more than the limit. A call that timed out against the frozen silo may still be delivered to

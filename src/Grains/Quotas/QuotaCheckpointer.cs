@@ -68,8 +68,7 @@ internal sealed partial class QuotaCheckpointer(
         _dirty = false;
 
         // What storage held when this activation last read or wrote it: the base its own counting started from.
-        var previous = state.State;
-        var baseline = previous.Windows;
+        var baseline = state.State.Windows;
         state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())], HandedOver = handedOver };
         try
         {
@@ -95,8 +94,9 @@ internal sealed partial class QuotaCheckpointer(
         }
         catch
         {
-            // Storage down or stalled: what this write held is written by the next flush, counted from the same base.
-            state.State = previous;
+            // Storage down or stalled: the next flush writes again. The write may still land (a stalled Redis runs
+            // it when it wakes): the snapshot stays the base, so should the next write then meet it, the merge adds
+            // only what came after it instead of counting it twice.
             _dirty = true;
             metrics.CheckpointFailed(scope);
             throw;
