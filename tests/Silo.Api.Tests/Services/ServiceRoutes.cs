@@ -20,7 +20,8 @@ internal static class ServiceRoutes
         using var admin = gateway.CreateAdminClient();
         var body = JsonSerializer.SerializeToNode(settings, JsonSerializerOptions.Web)!.AsObject();
         body["id"] = id;
-        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
+        using var response = await GatewayFactory.PostForSetupAsync(admin, "/admin/services", body);
+        await Expect.StatusAsync(response, 201);
         return id;
     }
 
