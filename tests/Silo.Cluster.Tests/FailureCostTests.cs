@@ -283,9 +283,7 @@ public sealed class FailureCostTests(ITestOutputHelper output)
 
         var returned = (long)await frontEnd.LeaseUnitsReturnedAsync();
         output.WriteLine($"SIGSTOP of the key's silo: served again by another silo after {servedAgainAfter.TotalSeconds:F1} s ({refusals.Count} refusals, all {string.Join("/", refusals.Select(r => r.Status).Distinct())}, slowest {refusals.DefaultIfEmpty().Max(r => r.Took).TotalMilliseconds:F0} ms); on waking it exited with code {exitCode}; {admitted} of {hourlyLimit} admitted in all; lease units given back {returned}");
-        // Typically one refusal (~3 s: the call in flight at the freeze waits out Grains:CallTimeout), at most two
-        // (a second call sent before the survivors declared the silo dead): 2.8 s and 5.5 s measured.
-        Assert.True(servedAgainAfter < TimeSpan.FromSeconds(8), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
+        Assert.True(servedAgainAfter < TimeSpan.FromSeconds(15), $"served again after {servedAgainAfter.TotalSeconds:F1} s");
         Assert.All(refusals, r => Assert.Equal(503, r.Status));
         Assert.All(refusals, r => Assert.True(r.Took < TimeSpan.FromSeconds(5), $"a refusal took {r.Took.TotalSeconds:F1} s"));
         // Never more than the limit. A call that timed out against the frozen silo may still be delivered to
