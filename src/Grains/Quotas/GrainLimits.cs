@@ -22,7 +22,7 @@ internal sealed partial class GrainLimits
         _metrics = metrics;
         _logger = logger;
         _scope = scope;
-        _checkpointer = new QuotaCheckpointer(usage, time, logger, deactivate, metrics, scope);
+        _checkpointer = new QuotaCheckpointer(usage, time, logger, deactivate, metrics, scope, Learn);
         Set = new LimitSet([], time);
     }
 
@@ -45,6 +45,17 @@ internal sealed partial class GrainLimits
 
     // Whether this activation stamped a lease, so its end hands its epoch over.
     private bool _stamped;
+
+    // Units given back under an epoch this activation does not know (yet): an earlier activation that was still
+    // running when this one read storage may hand it over later, which this one learns when its next checkpoint
+    // meets that write. Kept for the handover horizon, the oldest dropped beyond UnplacedCapacity.
+    private readonly List<(Guid Epoch, long Tokens, DateTimeOffset TakenAtUtc)> _unplaced = [];
+
+    private const int UnplacedCapacity = 256;
+
+    // Handed-over epochs that ended before this moment are not credited: they counted towards limits that have
+    // since changed or been reset.
+    private DateTimeOffset _creditSince = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Builds the counters of <paramref name="definitions"/>. Durable counts carry over from the previous
@@ -74,8 +85,7 @@ internal sealed partial class GrainLimits
         {
             // New limits: units leased before the change are not credited to them (errs towards admitting less).
             Set.Restore(carried, now);
-            _handedOver = [];
-            _stamped = false;
+            Forget();
         }
     }
 
@@ -137,17 +147,24 @@ internal sealed partial class GrainLimits
             return;
         }
 
-        var now = _time.GetTimestamp();
         if (stamp.Epoch == Epoch)
         {
-            Set.Return(tokens, stamp.TakenAt, now);
+            Set.Return(tokens, stamp.TakenAt, _time.GetTimestamp());
         }
         else if (stamp.Epoch != Guid.Empty && _handedOver.Any(h => h.Epoch == stamp.Epoch))
         {
-            // That activation's clock is not ours: place the moment it took them on our own timeline.
-            var ago = _time.GetUtcNow() - stamp.TakenAtUtc;
-            var takenAt = now - (long)(ago.TotalSeconds * _time.TimestampFrequency);
-            Set.Return(tokens, takenAt, now, durableOnly: true);
+            ReturnHandedOver(tokens, stamp.TakenAtUtc);
+        }
+        else if (stamp.Epoch != Guid.Empty && Set.HasDurable && stamp.TakenAtUtc > _time.GetUtcNow() - HandoverHorizon)
+        {
+            if (_unplaced.Count == UnplacedCapacity)
+            {
+                _unplaced.RemoveAt(0);
+            }
+
+            // Kept until that epoch is learned; the checkpoint written meanwhile meets a handover written after
+            // this activation read storage.
+            _unplaced.Add((stamp.Epoch, tokens, stamp.TakenAtUtc));
         }
         else
         {
@@ -155,6 +172,50 @@ internal sealed partial class GrainLimits
         }
 
         _checkpointer.Touch(Set);
+    }
+
+    // To the durable limits only: that activation's short windows ended with it. Its clock is not ours: the
+    // moment it took the units is placed on our own timeline.
+    private void ReturnHandedOver(long tokens, DateTimeOffset takenAtUtc)
+    {
+        var now = _time.GetTimestamp();
+        var ago = _time.GetUtcNow() - takenAtUtc;
+        var takenAt = now - (long)(ago.TotalSeconds * _time.TimestampFrequency);
+        Set.Return(tokens, takenAt, now, durableOnly: true);
+    }
+
+    /// <summary>
+    /// Takes in the epochs another activation's write handed over (seen when a checkpoint met it), and credits
+    /// the units that came back under them before this activation knew them.
+    /// </summary>
+    private void Learn(IReadOnlyList<HandedOverEpoch> stored)
+    {
+        var horizon = _time.GetUtcNow() - HandoverHorizon;
+        var known = _handedOver.Where(h => h.EndedAt > horizon).ToList();
+        foreach (var epoch in stored)
+        {
+            if (epoch.EndedAt > horizon && epoch.EndedAt >= _creditSince && epoch.Epoch != Epoch && !known.Exists(h => h.Epoch == epoch.Epoch))
+            {
+                known.Add(epoch);
+            }
+        }
+
+        _handedOver = known;
+        _unplaced.RemoveAll(u => u.TakenAtUtc <= horizon);
+        foreach (var (epoch, tokens, takenAtUtc) in _unplaced.Where(u => known.Exists(h => h.Epoch == u.Epoch)).ToArray())
+        {
+            ReturnHandedOver(tokens, takenAtUtc);
+            _unplaced.Remove((epoch, tokens, takenAtUtc));
+        }
+    }
+
+    // Units leased so far are no longer credited to the counts: they were counted before a reset or a change.
+    private void Forget()
+    {
+        _handedOver = [];
+        _unplaced.Clear();
+        _stamped = false;
+        _creditSince = _time.GetUtcNow();
     }
 
     /// <summary>
@@ -189,7 +250,7 @@ internal sealed partial class GrainLimits
         // Units leased before the reset were counted before it: given back now, they would lend the fresh count
         // units it never lent. They are dropped (the holders' unused units credited before, by the caller).
         Epoch = Guid.NewGuid();
-        _handedOver = [];
+        Forget();
 
         _checkpointer.Touch(Set);
         await FlushAsync(owner);
@@ -213,7 +274,7 @@ internal sealed partial class GrainLimits
     private static partial void LogCheckpointFailed(ILogger logger, string grain, string error);
 
     /// <summary>Writes the durable counts if they changed.</summary>
-    public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner, Handover(ending: false));
+    public Task FlushAsync(string owner) => _checkpointer.FlushAsync(Set, owner, () => Handover(ending: false));
 
     /// <summary>
     /// Writes the durable counts as the activation ends gracefully, with its epoch handed over when it leased
@@ -227,7 +288,7 @@ internal sealed partial class GrainLimits
             _checkpointer.Touch(Set);
         }
 
-        return _checkpointer.FlushAsync(Set, owner, Handover(ending: true));
+        return _checkpointer.FlushAsync(Set, owner, () => Handover(ending: true));
     }
 
     private List<HandedOverEpoch> Handover(bool ending)

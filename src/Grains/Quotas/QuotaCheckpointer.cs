@@ -10,11 +10,30 @@ namespace Silo.Grains.Quotas;
 /// may interleave with the activation's other calls (the timer's turns do), so it writes a snapshot taken
 /// before it awaits storage, and one write at a time.
 /// </summary>
-/// <remarks><paramref name="deactivate"/> ends the owning activation after a conflicting write.</remarks>
+/// <remarks>
+/// A write that meets another's (another activation of the grain during a membership change or a graceful
+/// stop, or a write of this one that timed out and landed after all) rebases the live counts on what is stored
+/// and writes again (<see cref="Rebase"/>), telling the owner through <paramref name="learned"/> which epochs
+/// the stored counts were handed over with; then <paramref name="deactivate"/> ends the activation, so the next
+/// call finds one. Every later write of this activation, its last one included, then carries both counts.
+/// </remarks>
 internal sealed partial class QuotaCheckpointer(
-    IPersistentState<QuotaUsageState> state, TimeProvider time, ILogger logger, Action deactivate, LimitMetrics metrics, string scope)
+    IPersistentState<QuotaUsageState> state,
+    TimeProvider time,
+    ILogger logger,
+    Action deactivate,
+    LimitMetrics metrics,
+    string scope,
+    Action<IReadOnlyList<HandedOverEpoch>> learned)
 {
+    /// <summary>How many times one flush writes after meeting other writes, before it leaves the rest to the next one.</summary>
+    private const int WriteAttempts = 3;
+
     private bool _dirty;
+
+    // What storage holds as far as this activation knows: the counts it restored or last wrote (or rebased on).
+    // Its live counts are these plus what it counted since.
+    private IReadOnlyList<WindowCheckpoint>? _base;
 
     // One write at a time: a flush that finds one under way waits for it, then writes what changed since.
     private readonly SemaphoreSlim _writing = new(1, 1);
@@ -39,10 +58,10 @@ internal sealed partial class QuotaCheckpointer(
 
     /// <summary>Writes the counts if they changed since the last write.</summary>
     /// <remarks>
-    /// <paramref name="handedOver"/>: the epochs whose leased units the written counts include. Should storage
-    /// fail or time out, the counts stay marked as changed, so the next flush writes them.
+    /// <paramref name="handedOver"/>: the epochs whose leased units the written counts include, asked at each
+    /// write. Should storage fail or time out, the counts stay marked as changed, so the next flush writes them.
     /// </remarks>
-    public async Task FlushAsync(LimitSet limits, string grain, IReadOnlyList<HandedOverEpoch> handedOver)
+    public async Task FlushAsync(LimitSet limits, string grain, Func<IReadOnlyList<HandedOverEpoch>> handedOver)
     {
         if (!_dirty)
         {
@@ -63,50 +82,77 @@ internal sealed partial class QuotaCheckpointer(
         }
     }
 
-    private async Task WriteAsync(LimitSet limits, string grain, IReadOnlyList<HandedOverEpoch> handedOver)
+    private async Task WriteAsync(LimitSet limits, string grain, Func<IReadOnlyList<HandedOverEpoch>> handedOver)
     {
         _dirty = false;
-
-        // What storage held when this activation last read or wrote it: the base its own counting started from.
-        var baseline = state.State.Windows;
-        state.State = new QuotaUsageState { Windows = [.. limits.Checkpoint(time.GetTimestamp())], HandedOver = handedOver };
+        _base ??= state.RecordExists ? state.State.Windows : [];
+        var met = false;
         try
         {
-            await state.WriteStateAsync();
-            metrics.CheckpointWritten(scope);
-        }
-        catch (InconsistentStateException)
-        {
-            metrics.CheckpointConflict(scope);
-            // Another activation of this grain wrote meanwhile (a moment of two activations during a membership
-            // change or a graceful stop) — or a write of this one that timed out landed after all. Each counted
-            // from the base it read, so what the stored figure lacks is exactly what this one added since its
-            // base: add that to what is stored, then let this stale activation go away, so the next call reads
-            // the sum.
-            var ours = state.State.Windows;
-            await state.ReadStateAsync();
-            var theirs = state.RecordExists ? state.State.Windows : [];
-            var handedOverToo = state.RecordExists ? state.State.HandedOver ?? [] : [];
-            state.State = new QuotaUsageState { Windows = Merge(ours, baseline, theirs), HandedOver = [.. handedOver.Union(handedOverToo)] };
-            await state.WriteStateAsync();
-            LogCheckpointConflict(logger, grain);
-            deactivate();
+            for (var attempt = 1; ; attempt++)
+            {
+                var snapshot = limits.Checkpoint(time.GetTimestamp());
+                state.State = new QuotaUsageState { Windows = snapshot, HandedOver = handedOver() };
+                try
+                {
+                    await state.WriteStateAsync();
+                    _base = snapshot;
+                    metrics.CheckpointWritten(scope);
+                    return;
+                }
+                catch (InconsistentStateException) when (attempt < WriteAttempts)
+                {
+                    met = true;
+                    metrics.CheckpointConflict(scope);
+                    await state.ReadStateAsync();
+                    Rebase(limits);
+                }
+                catch (Exception ex) when (ex is not InconsistentStateException)
+                {
+                    // Storage down or stalled. The write may still land (a stalled Redis runs it when it wakes): the
+                    // snapshot becomes the base, so should the next write then meet it, the rebase adds only what
+                    // came after it instead of counting it twice.
+                    _base = snapshot;
+                    throw;
+                }
+            }
         }
         catch
         {
-            // Storage down or stalled: the next flush writes again. The write may still land (a stalled Redis runs
-            // it when it wakes): the snapshot stays the base, so should the next write then meet it, the merge adds
-            // only what came after it instead of counting it twice.
+            // The next flush writes again.
             _dirty = true;
             metrics.CheckpointFailed(scope);
             throw;
         }
+        finally
+        {
+            if (met)
+            {
+                LogCheckpointConflict(logger, grain);
+                deactivate();
+            }
+        }
+    }
+
+    /// <summary>
+    /// After another write was found in storage (just read into the state): each activation counted from the
+    /// base it read, so the live counts become what is stored plus what this one counted since its base, and that
+    /// stored figure is the new base. The epochs the stored counts were handed over with are passed on.
+    /// </summary>
+    private void Rebase(LimitSet limits)
+    {
+        var now = time.GetTimestamp();
+        var stored = state.RecordExists ? state.State.Windows : [];
+        limits.Restore(Merge(limits.Checkpoint(now), _base ?? [], stored), now);
+        _base = stored;
+        learned(state.RecordExists ? state.State.HandedOver ?? [] : []);
     }
 
     /// <summary>
     /// The counts after two activations counted concurrently: per window, what is stored plus what
-    /// <paramref name="ours"/> added to <paramref name="baseline"/>. A window the other activation has already
-    /// left behind is kept as stored.
+    /// <paramref name="ours"/> added to <paramref name="baseline"/> — less, when more units came back to it (a
+    /// handed-over lease given back) than it took. A window the other activation has already left behind is kept
+    /// as stored.
     /// </summary>
     internal static List<WindowCheckpoint> Merge(
         IReadOnlyList<WindowCheckpoint> ours, IReadOnlyList<WindowCheckpoint> baseline, IReadOnlyList<WindowCheckpoint> theirs) =>
@@ -119,11 +165,11 @@ internal sealed partial class QuotaCheckpointer(
             }
 
             var start = baseline.FirstOrDefault(b => b.Name == o.Name && b.WindowStart == o.WindowStart);
-            var added = Math.Max(0, o.Current - (start?.Current ?? 0));
+            var added = o.Current - (start?.Current ?? 0);
             var same = stored is not null && stored.WindowStart == o.WindowStart ? stored : null;
-            return o with { Current = (same?.Current ?? 0) + added, Previous = Math.Max(o.Previous, same?.Previous ?? 0) };
+            return o with { Current = Math.Max(0, (same?.Current ?? 0) + added), Previous = Math.Max(o.Previous, same?.Previous ?? 0) };
         })];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; stored the sum of both activations' counts")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; counts rebased on the stored ones and written as the sum of both activations'")]
     private static partial void LogCheckpointConflict(ILogger logger, string grain);
 }

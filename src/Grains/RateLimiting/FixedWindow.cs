@@ -49,7 +49,7 @@ public sealed class FixedWindow : WindowedCounter
         Roll(timestamp);
         if (checkpoint.WindowStart == WindowStart)
         {
-            _count = Math.Max(_count, checkpoint.Current);
+            _count = checkpoint.Current;
         }
     }
 

@@ -211,7 +211,7 @@ public sealed class LimitSet
         return checkpoints;
     }
 
-    /// <summary>Takes stored counts back; checkpoints of limits that no longer exist or changed shape are ignored.</summary>
+    /// <summary>Sets the counts to stored ones; checkpoints of limits that no longer exist or changed shape are ignored.</summary>
     public void Restore(IEnumerable<WindowCheckpoint> checkpoints, long timestamp)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);

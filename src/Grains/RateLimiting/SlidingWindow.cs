@@ -51,13 +51,13 @@ public sealed class SlidingWindow : WindowedCounter
         Roll(timestamp);
         if (checkpoint.WindowStart == WindowStart)
         {
-            _current = Math.Max(_current, checkpoint.Current);
-            _previous = Math.Max(_previous, checkpoint.Previous);
+            _current = checkpoint.Current;
+            _previous = checkpoint.Previous;
         }
         else if (checkpoint.WindowStart + Length == WindowStart)
         {
             // Stored during the window before this one: its count is now the previous window's.
-            _previous = Math.Max(_previous, checkpoint.Current);
+            _previous = checkpoint.Current;
         }
     }
 

@@ -33,8 +33,9 @@ public abstract class WindowedCounter : ILimitCounter
     public abstract WindowCheckpoint Checkpoint(long timestamp);
 
     /// <summary>
-    /// Takes the count back from storage after a restart. Counts of a window that has since ended are ignored
-    /// (a sliding window keeps the one just before the current window as its previous count).
+    /// Sets the count to a checkpoint's: taken back from storage after a restart, carried over a change of limits,
+    /// or rebased on another activation's. Counts of a window that has since ended are ignored (a sliding window
+    /// keeps the one just before the current window as its previous count).
     /// </summary>
     public abstract void Restore(WindowCheckpoint checkpoint, long timestamp);
 

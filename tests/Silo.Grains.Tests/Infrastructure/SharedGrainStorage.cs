@@ -55,6 +55,28 @@ internal sealed class SharedGrainStorage
         }
     }
 
+    /// <summary>
+    /// Rewrites <paramref name="grain"/>'s stored state as another writer would (another activation of the grain):
+    /// <paramref name="change"/> gets what is stored and answers what to store instead, under a new ETag.
+    /// </summary>
+    public void Rewrite<T>(string stateName, GrainId grain, Serializer serializer, Func<T, T> change)
+    {
+        lock (_records)
+        {
+            var stored = serializer.Deserialize<T>(_records[(stateName, grain)].Data)!;
+            _records[(stateName, grain)] = (serializer.SerializeToArray(change(stored)), Guid.NewGuid().ToString("N"));
+        }
+    }
+
+    /// <summary>What is stored as <paramref name="grain"/>'s state.</summary>
+    public T Read<T>(string stateName, GrainId grain, Serializer serializer)
+    {
+        lock (_records)
+        {
+            return serializer.Deserialize<T>(_records[(stateName, grain)].Data)!;
+        }
+    }
+
     /// <summary>The provider one silo registers, serializing with that silo's serializer.</summary>
     public IGrainStorage For(Serializer serializer) => new Provider(this, serializer);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.RateLimiting;
@@ -248,33 +247,4 @@ public sealed class ApiKeyLeaseTests
 
     private static async Task<TenantInfo> TenantAsync(GatewayCluster silo) =>
         (await silo.Grains.GetGrain<ITenantGrain>("t1").GetAsync().Bounded())!;
-
-    /// <summary>A lease holder reached through the cluster's client, as a front end is; it records what it was told.</summary>
-    private sealed class RecordingHolder : ILeaseHolder
-    {
-        private readonly ConcurrentQueue<string> _ended = new();
-
-        public RecordingHolder(GatewayCluster silo)
-            : this(silo.Grains)
-        {
-        }
-
-        /// <param name="grains">The client's grain factory, or a silo's (a front end co-hosted in that silo).</param>
-        public RecordingHolder(IGrainFactory grains) => Reference = grains.CreateObjectReference<ILeaseHolder>(this);
-
-        public ILeaseHolder Reference { get; }
-
-        public IReadOnlyList<string> Ended => [.. _ended];
-
-        /// <summary>What the holder answers, as unused, the next time it is told its leases ended.</summary>
-        public IReadOnlyList<LeaseReturn> Unused { get; set; } = [];
-
-        public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
-        {
-            _ended.Enqueue(keyId);
-            var unused = Unused;
-            Unused = [];
-            return Task.FromResult(unused);
-        }
-    }
 }

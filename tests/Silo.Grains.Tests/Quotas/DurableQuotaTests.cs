@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
 using Silo.Grains.Quotas;
@@ -27,11 +29,7 @@ public sealed class DurableQuotaTests
         var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
         await AdmitAsync(cluster, keyId, secret, times: 30);
 
-        // The checkpoint timer fires once the interval has passed; the next call on the key runs after it.
-        var writes = cluster.Storage.Writes;
-        cluster.Time.Advance(Interval);
-        await key.GetAsync().Bounded();
-        Assert.True(cluster.Storage.Writes > writes, "the checkpoint was written");
+        await CheckpointAsync(cluster);
         await AdmitAsync(cluster, keyId, secret, times: 10);
 
         // The silo holding the key crashes: nothing is flushed. A survivor activates the key from storage.
@@ -183,6 +181,88 @@ public sealed class DurableQuotaTests
         var info = await key.GetAsync().Bounded();
         Assert.Equal(75, info!.Usage.Single(u => u.Name == "daily").Remaining);
     }
+
+    /// <summary>
+    /// Another activation of the key (a moment of two during a membership change) counts 20 and writes after this
+    /// one's checkpoint. This one's next checkpoint meets that write: it stores the sum, counts on from it, and its
+    /// last write as it ends (which hands its lease epoch over) keeps it too.
+    /// </summary>
+    [Fact]
+    public async Task CheckpointMeetsAnotherActivationsWrite_TheSumIsStored_AndTheLastWriteKeepsIt()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 29);
+        var lease = await key.LeaseAsync(new LeaseRequest(TestKeys.Hash(secret), 1, null, 0, TimeSpan.FromSeconds(1), new RecordingHolder(cluster).Reference)).Bounded();
+        Assert.True(lease.Result.IsAllowed);
+        await CheckpointAsync(cluster);
+
+        RewriteUsage(cluster, key, u => Counted(u, 50, u.HandedOver));
+        await AdmitAsync(cluster, keyId, secret, times: 5);
+
+        // The checkpoint meets it (written again as the sum), and the activation ends (its last write).
+        var writes = cluster.Storage.Writes;
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.Writes >= writes + 2, "the checkpoint wrote the sum and the activation its last counts");
+
+        Assert.Equal(55, StoredDaily(cluster, key));
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(45, info!.Usage.Single(u => u.Name == "daily").Remaining);
+    }
+
+    /// <summary>
+    /// A front end gives back units leased by an activation that handed its epoch over after this one had read
+    /// storage (two activations for a moment): unknown when they arrive, they are credited once this activation's
+    /// checkpoint meets that handover, instead of counting as spent.
+    /// </summary>
+    [Fact]
+    public async Task UnitsGivenBackUnderAnEpochHandedOverLater_AreCreditedWhenTheCheckpointMeetsTheHandover()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 30);
+        await CheckpointAsync(cluster);
+
+        // The other activation had leased 10 units to a front end (counted in its 20) that it never used.
+        var other = new LeaseStamp(Guid.NewGuid(), 0, cluster.Time.GetUtcNow());
+        await key.ReturnLeaseAsync(new LeaseReturn(10, other, LeaseStamp.None)).Bounded();
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(70, info!.Usage.Single(u => u.Name == "daily").Remaining);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        RewriteUsage(cluster, key, u => Counted(u, 50, [.. u.HandedOver, new HandedOverEpoch(other.Epoch, cluster.Time.GetUtcNow())]));
+        var writes = cluster.Storage.Writes;
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.Writes >= writes + 1, "the checkpoint met the handover and wrote the sum");
+
+        Assert.Equal(40, StoredDaily(cluster, key));
+        info = await key.GetAsync().Bounded();
+        Assert.Equal(60, info!.Usage.Single(u => u.Name == "daily").Remaining);
+    }
+
+    // The checkpoint timer fires once the interval has passed, and writes in a turn of its own (interleaved).
+    private static async Task CheckpointAsync(GatewayCluster cluster)
+    {
+        var writes = cluster.Storage.Writes;
+        cluster.Time.Advance(Interval);
+        await Await.UntilAsync(() => cluster.Storage.Writes > writes, "the checkpoint was written");
+    }
+
+    private static Serializer SerializerOf(GatewayCluster cluster) => cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>();
+
+    private static void RewriteUsage(GatewayCluster cluster, IApiKeyGrain key, Func<QuotaUsageState, QuotaUsageState> change) =>
+        cluster.Storage.Rewrite("usage", key.GetGrainId(), SerializerOf(cluster), change);
+
+    private static long StoredDaily(GatewayCluster cluster, IApiKeyGrain key) =>
+        cluster.Storage.Read<QuotaUsageState>("usage", key.GetGrainId(), SerializerOf(cluster)).Windows.Single(w => w.Name == "daily").Current;
+
+    private static QuotaUsageState Counted(QuotaUsageState stored, long daily, IReadOnlyList<HandedOverEpoch> handedOver) => new()
+    {
+        Windows = [.. stored.Windows.Select(w => w.Name == "daily" ? w with { Current = daily } : w)],
+        HandedOver = handedOver,
+    };
 
     private static async Task KillAsync(GatewayCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo)
     {

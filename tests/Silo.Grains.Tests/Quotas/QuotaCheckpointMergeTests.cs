@@ -21,6 +21,16 @@ public sealed class QuotaCheckpointMergeTests
     }
 
     [Fact]
+    public void MoreCameBackToThisActivationThanItTook_TheStoredCountIsLowered()
+    {
+        // This one restored 400 (including 60 units an ended activation had leased out), was given 60 back and
+        // counted 20: 360. The other wrote 418 meanwhile. Of the 418, the 60 were never used.
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 360)], [Daily(Today, 400)], [Daily(Today, 418)]);
+
+        Assert.Equal(378, Assert.Single(merged).Current);
+    }
+
+    [Fact]
     public void ThisActivationStartedWithNoRecord_ItsWholeCountIsAdded()
     {
         var merged = QuotaCheckpointer.Merge([Daily(Today, 7)], [], [Daily(Today, 5)]);
