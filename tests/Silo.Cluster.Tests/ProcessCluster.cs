@@ -346,6 +346,9 @@ public sealed class FrontEndProcess(ChildProcess process, HttpClient client) : I
     /// <summary>Units of leases the front end gave back unused (credited by the grain, or dropped when the stamp's activation is gone).</summary>
     public Task<double> LeaseUnitsReturnedAsync() => CounterAsync("silo_gateway_leases_tokens_total", "event=\"returned\"");
 
+    /// <summary>Units given back unused that did not reach their key's grain, so they count as spent.</summary>
+    public Task<double> LeaseUnitsLostAsync() => CounterAsync("silo_gateway_leases_tokens_total", "event=\"lost\"");
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

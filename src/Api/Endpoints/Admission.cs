@@ -14,7 +14,13 @@ namespace Silo.Api.Endpoints;
 /// client address's budget (<see cref="FailedAuthenticationLimiter"/>) and goes to the <see cref="SecurityLog"/>.
 /// </summary>
 internal sealed class Admission(
-    ApiKeyGrains keys, LeaseTable leases, FailedAuthenticationLimiter failures, SecurityLog securityLog, GatewayMetrics metrics, TimeProvider time)
+    ApiKeyGrains keys,
+    LeaseTable leases,
+    IClusterReadiness cluster,
+    FailedAuthenticationLimiter failures,
+    SecurityLog securityLog,
+    GatewayMetrics metrics,
+    TimeProvider time)
 {
     public Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service) =>
         AdmitAsync(request, ReadCredentials(request), cost, service);
@@ -68,29 +74,35 @@ internal sealed class Admission(
     /// Asks the key's grain (<paramref name="call"/>). A call the owning silo refused without running it (it is
     /// stopping, or was declared dead) is sent again after a short pause, by when the grain has a new activation elsewhere: a graceful stop
     /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is
-    /// not retried, and the pauses add up to well under a second.
+    /// sent again once, and only when the cluster changed meanwhile (its answer was likely lost with a silo that
+    /// stopped: <see cref="IClusterReadiness.Changes"/>); the pauses add up to well under a second.
     /// </summary>
     private async Task<AdmissionResult> AskKeyAsync(HttpContext context, Func<Task<AdmissionResult>> call)
     {
+        var timedOut = false;
         for (var attempt = 0; ; attempt++)
         {
+            var changes = cluster.Changes;
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (Exception ex) when (attempt < RetryPauses.Length && GrainFailures.IsRetryable(ex) && !context.RequestAborted.IsCancellationRequested)
+            catch (TimeoutException) when (!timedOut && attempt < GrainFailures.RetryPauses.Length && cluster.Changes != changes && !context.RequestAborted.IsCancellationRequested)
+            {
+                // May have run, with its answer lost: a second unit taken errs towards admitting less.
+                timedOut = true;
+                metrics.AdmissionRetry("timed-out");
+            }
+            catch (Exception ex) when (attempt < GrainFailures.RetryPauses.Length && GrainFailures.IsRetryable(ex) && !context.RequestAborted.IsCancellationRequested)
             {
                 // Usually a refused call took nothing; but a call pending on a silo declared dead, or one whose
                 // refusal raced its completion on a stopping silo (seen once in 10,903 during a rolling restart),
                 // may have: then the retry takes a second unit, which errs towards admitting less, never more.
-                await Task.Delay(RetryPauses[attempt], time, context.RequestAborted).ConfigureAwait(false);
+                metrics.AdmissionRetry("refused");
+                await Task.Delay(GrainFailures.RetryPauses[attempt], time, context.RequestAborted).ConfigureAwait(false);
             }
         }
     }
-
-    /// <summary>Pauses before the retries of a refused admission (650 ms in all).</summary>
-    private static readonly TimeSpan[] RetryPauses =
-        [TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(400)];
 
     /// <summary>The request's well-formed key (id and secret), or null when it has none.</summary>
     public static (string KeyId, string Secret)? ReadCredentials(HttpRequest request) =>

@@ -24,4 +24,8 @@ internal static class GrainFailures
     /// grain lives elsewhere now, and a second attempt reaches the new activation.
     /// </summary>
     public static bool IsRetryable(Exception exception) => exception is OrleansMessageRejectionException;
+
+    /// <summary>Pauses before each new attempt of a refused call (650 ms in all): by then the grain has a new activation.</summary>
+    public static readonly TimeSpan[] RetryPauses =
+        [TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(400)];
 }

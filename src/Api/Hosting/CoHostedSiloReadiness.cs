@@ -5,6 +5,8 @@ internal sealed class CoHostedSiloReadiness(ISiloStatusOracle silo, IClusterMemb
 {
     public bool IsReady => silo.CurrentStatus == SiloStatus.Active;
 
+    public long Changes => membership.CurrentSnapshot.Version.Value;
+
     public Task<IReadOnlyList<string>> ActiveSilosAsync() =>
         Task.FromResult<IReadOnlyList<string>>([.. membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active)

@@ -11,7 +11,15 @@ internal sealed class GatewayConnections(IGrainFactory grains, IHostApplicationL
 
     public bool IsReady => lifetime.ApplicationStarted.IsCancellationRequested && Volatile.Read(ref _connected) != 0;
 
-    public void Update(int connectedGateways) => Volatile.Write(ref _connected, connectedGateways);
+    private long _changes;
+
+    public long Changes => Interlocked.Read(ref _changes);
+
+    public void Update(int connectedGateways)
+    {
+        Volatile.Write(ref _connected, connectedGateways);
+        Interlocked.Increment(ref _changes);
+    }
 
     public async Task<IReadOnlyList<string>> ActiveSilosAsync()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Silo.Api.Errors;
+using Silo.Api.Hosting;
 using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
@@ -24,12 +26,15 @@ internal sealed partial class LeaseTable : ILeaseHolder
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<LeaseTable> _logger;
+    private readonly IClusterReadiness _cluster;
     private readonly Lazy<ILeaseHolder> _self;
 
-    public LeaseTable(IGrainFactory grains, IOptions<LeaseOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<LeaseTable> logger)
+    public LeaseTable(
+        IGrainFactory grains, IClusterReadiness cluster, IOptions<LeaseOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<LeaseTable> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;
+        _cluster = cluster;
         _options = options.Value;
         _metrics = metrics;
         _time = time;
@@ -149,16 +154,35 @@ internal sealed partial class LeaseTable : ILeaseHolder
         }
     }
 
+    /// <summary>
+    /// Gives back <paramref name="unused"/>, and again after a pause when the silo holding the key refused it (it
+    /// was stopping: the key's next activation credits it). A call, not a one-way message: a stopping silo drops
+    /// one-way messages without a word, which made a rolling restart count a slice's unused units as spent.
+    /// </summary>
     private async Task ReturnAsync(string keyId, LeaseReturn unused)
     {
-        try
+        var grain = _grains.GetGrain<IApiKeyGrain>(keyId);
+        for (var attempt = 0; ; attempt++)
         {
-            await _grains.GetGrain<IApiKeyGrain>(keyId).ReturnLeaseAsync(unused).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Not given back: the units stay counted as spent, which errs towards admitting less.
-            LogReturnFailed(_logger, keyId, ex.GetType().Name);
+            try
+            {
+                await grain.ReturnLeaseAsync(unused).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (attempt < GrainFailures.RetryPauses.Length && GrainFailures.IsRetryable(ex))
+            {
+                // Orleans refuses a call it did not deliver. (A silo that crashed after crediting it, and
+                // checkpointed the credit before its answer left, would have it credited twice: not seen.)
+                await Task.Delay(GrainFailures.RetryPauses[attempt], _time).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Not given back (timed out, or refused every time): the units stay counted as spent, which errs
+                // towards admitting less.
+                _metrics.LeaseReturnLost(unused.Tokens);
+                LogReturnFailed(_logger, keyId, ex.GetType().Name);
+                return;
+            }
         }
     }
 
@@ -219,10 +243,15 @@ internal sealed partial class LeaseTable : ILeaseHolder
         lease.BeginRenewal(() => RenewAsync(keyId, grain, lease, secretHash, service, wanted));
     }
 
-    /// <summary>Renews in the background; true when the grain did not answer in time (requests waiting on it then answer 503).</summary>
+    /// <summary>
+    /// Renews in the background; true when the grain did not answer in time while the cluster did not change
+    /// (requests waiting on it then answer 503 rather than wait as long again). A renewal that timed out while the
+    /// cluster changed was likely lost with a silo that stopped: the waiting requests ask the grain themselves.
+    /// </summary>
     private async Task<bool> RenewAsync(string keyId, IApiKeyGrain grain, KeyLease lease, byte[] secretHash, string? service, long wanted)
     {
         await Task.Yield();
+        var changes = _cluster.Changes;
         try
         {
             _metrics.AdmissionGrainCall("renew");
@@ -238,7 +267,7 @@ internal sealed partial class LeaseTable : ILeaseHolder
             // The next request that finds no room asks the grain itself; those that waited on this one answer
             // 503 if it timed out.
             LogRenewFailed(_logger, keyId, ex.GetType().Name);
-            return ex is TimeoutException;
+            return ex is TimeoutException && _cluster.Changes == changes;
         }
     }
 

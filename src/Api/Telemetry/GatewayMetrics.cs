@@ -27,6 +27,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _circuitChanges;
     private readonly Counter<long> _admissionGrainCalls;
     private readonly Counter<long> _localAdmissions;
+    private readonly Counter<long> _admissionRetries;
     private readonly Counter<long> _leaseEvents;
     private readonly Counter<long> _leaseTokens;
     private readonly Meter _meter;
@@ -53,8 +54,12 @@ public sealed class GatewayMetrics
             "silo.gateway.admission.grain_calls", "{call}", "Grain calls made to admit requests, by kind: admit (one request), lease (a request and a slice), renew (a slice in the background).");
         _localAdmissions = _meter.CreateCounter<long>(
             "silo.gateway.admission.local", "{request}", "Admission decisions this front end made alone, from a leased slice or a standing refusal, by result.");
+        _admissionRetries = _meter.CreateCounter<long>(
+            "silo.gateway.admission.retries",
+            "{call}",
+            "Admission grain calls sent again, by reason: refused (the silo was stopping), timed-out (while the cluster changed: its answer was likely lost).");
         _leaseEvents = _meter.CreateCounter<long>("silo.gateway.leases", "{lease}", "Admission lease events, by event: granted, renewed, returned (unused units given back), ended (by the key's grain).");
-        _leaseTokens = _meter.CreateCounter<long>("silo.gateway.leases.tokens", "{token}", "Units leased to this front end (event=granted) and given back unused (event=returned).");
+        _leaseTokens = _meter.CreateCounter<long>("silo.gateway.leases.tokens", "{token}", "Units leased to this front end (event=granted), given back unused (event=returned), and of those, the ones whose key grain could not be reached, so they count as spent (event=lost).");
         _circuitChanges = _meter.CreateCounter<long>("silo.gateway.circuit.state_changes", "{change}", "Circuit state changes this front end saw, by the new state.");
     }
 
@@ -79,6 +84,9 @@ public sealed class GatewayMetrics
     /// <summary>Counts a grain call made to admit: <c>admit</c>, <c>lease</c> or <c>renew</c>.</summary>
     public void AdmissionGrainCall(string kind) => _admissionGrainCalls.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
+    /// <summary>Counts an admission grain call sent again: <c>refused</c> or <c>timed-out</c>.</summary>
+    public void AdmissionRetry(string reason) => _admissionRetries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     /// <summary>Counts a decision made from a lease or a standing refusal, with no grain call.</summary>
     public void LocalAdmission(AdmissionResult result)
     {
@@ -99,6 +107,9 @@ public sealed class GatewayMetrics
         LeaseEvent("returned");
         _leaseTokens.Add(tokens, new KeyValuePair<string, object?>("event", "returned"));
     }
+
+    /// <summary>Counts units given back unused that did not reach their key's grain (they count as spent).</summary>
+    public void LeaseReturnLost(long tokens) => _leaseTokens.Add(tokens, new KeyValuePair<string, object?>("event", "lost"));
 
     public void AuthenticationFailed(string kind) => _authenticationFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -57,8 +57,11 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Lease")]
     Task<AdmissionLease> LeaseAsync(LeaseRequest request);
 
-    /// <summary>Gives back units of an expired or dropped slice that its holder did not use.</summary>
-    [Alias("ReturnLease"), OneWay]
+    /// <summary>
+    /// Gives back units of an expired or dropped slice that its holder did not use. Answered, not one-way: a silo
+    /// that is stopping drops a one-way message unannounced, but refuses a call, which the holder sends again.
+    /// </summary>
+    [Alias("ReturnLease")]
     Task ReturnLeaseAsync(LeaseReturn returned);
 
     /// <summary>

@@ -51,7 +51,11 @@ public static class GatewaySiloHosting
         // default JSON format records .NET type names, which the collection types of these states do not survive).
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         services.AddOptions<ClusterMembershipOptions>().Configure(FailureDetection.ApplyDefaults).BindConfiguration(FailureDetection.SectionName).ValidateOnStart();
-        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.ResponseTimeout = calls.Value.CallTimeout);
+        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) =>
+        {
+            o.ResponseTimeout = calls.Value.CallTimeout;
+            o.ClientGatewayShutdownNotificationTimeout = calls.Value.GatewayDrain;
+        });
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<GrainCallOptions>>((o, calls) => o.CollectionAge = calls.Value.CollectionAge);
 
         if (!cluster.IsCluster)

@@ -22,4 +22,15 @@ public sealed class GrainCallOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:01", "7.00:00:00", ErrorMessage = "Grains:CollectionAge must be between 00:01:01 and 7.00:00:00.")]
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a stopping silo goes on serving after it told the client front ends to send through other
+    /// gateways, before it deactivates its grains and closes its gateway. An Orleans client does not fail the
+    /// calls whose answers were lost with a closed gateway connection: each waits its whole
+    /// <see cref="CallTimeout"/>, then answers 503. The pause lets the calls already on their way through this
+    /// gateway come back first (Orleans' <c>ClientGatewayShutdownNotificationTimeout</c>, zero by default).
+    /// Silos with a gateway only; adds that much to each graceful stop. The default value is 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Grains:GatewayDrain must be between 00:00:00 and 00:00:10.")]
+    public TimeSpan GatewayDrain { get; set; } = TimeSpan.FromSeconds(1);
 }

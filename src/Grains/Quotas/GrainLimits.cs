@@ -57,12 +57,16 @@ internal sealed partial class GrainLimits
     // since changed or been reset.
     private DateTimeOffset _creditSince = DateTimeOffset.MinValue;
 
+    // The key or tenant these limits are of (logs).
+    private string _owner = "";
+
     /// <summary>
     /// Builds the counters of <paramref name="definitions"/>. Durable counts carry over from the previous
     /// definitions (a limit keeping its name and shape keeps its count) or, right after activation, from storage.
     /// </summary>
     public void Load(IReadOnlyList<LimitDefinition> definitions, string owner, string tenant, bool fromStorage)
     {
+        _owner = owner;
         var now = _time.GetTimestamp();
         var carried = Set.Checkpoint(now);
         Set = new LimitSet(definitions, _time);
@@ -80,6 +84,7 @@ internal sealed partial class GrainLimits
         if (fromStorage)
         {
             _handedOver = _checkpointer.Restore(Set, _time.GetUtcNow() - HandoverHorizon);
+            LogRestored(_logger, owner, Epoch, _handedOver.Count);
         }
         else
         {
@@ -165,9 +170,11 @@ internal sealed partial class GrainLimits
             // Kept until that epoch is learned; the checkpoint written meanwhile meets a handover written after
             // this activation read storage.
             _unplaced.Add((stamp.Epoch, tokens, stamp.TakenAtUtc));
+            LogReturnUnplaced(_logger, _owner, tokens, stamp.Epoch);
         }
         else
         {
+            LogReturnDropped(_logger, _owner, tokens, stamp.Epoch);
             return;
         }
 
@@ -207,6 +214,8 @@ internal sealed partial class GrainLimits
             ReturnHandedOver(tokens, takenAtUtc);
             _unplaced.Remove((epoch, tokens, takenAtUtc));
         }
+
+        LogLearned(_logger, _owner, stored.Count, _unplaced.Count);
     }
 
     // Units leased so far are no longer credited to the counts: they were counted before a reset or a change.
@@ -270,6 +279,21 @@ internal sealed partial class GrainLimits
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} restored as epoch {Epoch}; the stored counts include {HandedOver} handed-over epoch(s)")]
+    private static partial void LogRestored(ILogger logger, string grain, Guid epoch, int handedOver);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not known yet: kept until a checkpoint learns it")]
+    private static partial void LogReturnUnplaced(ILogger logger, string grain, long tokens, Guid epoch);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not credited (another activation's, not handed over)")]
+    private static partial void LogReturnDropped(ILogger logger, string grain, long tokens, Guid epoch);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} met {Stored} stored handed-over epoch(s); {Unplaced} return(s) still unplaced")]
+    private static partial void LogLearned(ILogger logger, string grain, int stored, int unplaced);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} hand epoch {Epoch} over")]
+    private static partial void LogHandingOver(ILogger logger, string grain, Guid epoch);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} could not be written ({Error}); the next checkpoint writes the counts")]
     private static partial void LogCheckpointFailed(ILogger logger, string grain, string error);
 
@@ -298,6 +322,7 @@ internal sealed partial class GrainLimits
         if (ending && _stamped)
         {
             kept.Add(new HandedOverEpoch(Epoch, now));
+            LogHandingOver(_logger, _owner, Epoch);
         }
 
         return kept;

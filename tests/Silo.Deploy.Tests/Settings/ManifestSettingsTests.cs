@@ -58,6 +58,19 @@ public sealed class ManifestSettingsTests
         Assert.Null(AppSettingsCatalog.WhyNotRead(silo, "Telemetry:Enabled", "true"));
     }
 
+    [Fact]
+    public async Task Silo_DrainsItsGatewayBeforeItDeactivatesItsGrains()
+    {
+        // Orleans' default is no pause at all: client calls on their way through a stopping gateway lose their
+        // answers and wait out the call timeout (503).
+        await using var byDefault = HostWiring.Create(HostKind.Silo, [new("Cluster:Redis", TestRedis), new("Silo:Port", "11111")]);
+        await using var configured = HostWiring.Create(HostKind.Silo, [new("Cluster:Redis", TestRedis), new("Silo:Port", "11111"), new("Grains:GatewayDrain", "00:00:03")]);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), byDefault.Options<SiloMessagingOptions>().ClientGatewayShutdownNotificationTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), configured.Options<SiloMessagingOptions>().ClientGatewayShutdownNotificationTimeout);
+        Assert.True(byDefault.Options<SiloMessagingOptions>().ClientGatewayShutdownNotificationTimeout < byDefault.Options<HostOptions>().ShutdownTimeout);
+    }
+
     [Theory]
     [MemberData(nameof(RenderedOverlay.Names), MemberType = typeof(RenderedOverlay))]
     public async Task ContainerPorts_AreThePortsTheHostsListenOn(string overlay)
