@@ -26,10 +26,10 @@ internal static class ServiceEndpoints
             .JsonBody<List<EndpointDefinition>>().Produces<ServiceResponse>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replace the endpoints: add, remove, drain, reweigh (every front end within 1 s)");
-        admin.MapPost("/services/{service}/circuit/isolate", (string service, IGrainFactory grains, RoutingTable routes) => SetCircuitAsync(service, isolate: true, grains, routes))
+        admin.MapPost("/services/{service}/circuit/isolate", (string service, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes) => SetCircuitAsync(service, isolate: true, grains, catalog, routes))
             .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Hold the circuit open until closed by hand");
-        admin.MapPost("/services/{service}/circuit/close", (string service, IGrainFactory grains, RoutingTable routes) => SetCircuitAsync(service, isolate: false, grains, routes))
+        admin.MapPost("/services/{service}/circuit/close", (string service, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes) => SetCircuitAsync(service, isolate: false, grains, catalog, routes))
             .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Close the circuit by hand");
     }
@@ -58,7 +58,7 @@ internal static class ServiceEndpoints
         var service = grains.GetGrain<IServiceGrain>(definition.Id);
         if (!await service.CreateAsync(definition))
         {
-            return Problem.For(GatewayError.AlreadyExists, $"Service '{definition.Id}' already exists.");
+            return Problem.For(GatewayError.AlreadyExists, $"Service '{definition.Id}' already exists with another definition.");
         }
 
         routes.Invalidate(definition.Id);
@@ -66,15 +66,19 @@ internal static class ServiceEndpoints
             .WithLocation($"/admin/services/{definition.Id}");
     }
 
-    private static async Task<IResult> GetAsync(string service, IGrainFactory grains)
+    /// <summary>Whether <paramref name="service"/> names a registered service, found without activating its grain.</summary>
+    private static async ValueTask<bool> IsRegisteredAsync(string service, ServiceCatalog catalog) =>
+        ServiceValidation.IsServiceId(service) && await catalog.IsRegisteredAsync(service);
+
+    private static async Task<IResult> GetAsync(string service, IGrainFactory grains, ServiceCatalog catalog)
     {
-        var info = ServiceValidation.IsServiceId(service) ? await grains.GetGrain<IServiceGrain>(service).GetAsync() : null;
+        var info = await IsRegisteredAsync(service, catalog) ? await grains.GetGrain<IServiceGrain>(service).GetAsync() : null;
         return info is null
             ? Problem.For(GatewayError.UnknownService)
             : TypedResults.Json(ServiceResponse.From(info), GatewayJson.Options);
     }
 
-    private static async Task<IResult> SetEndpointsAsync(string service, HttpRequest request, IGrainFactory grains, RoutingTable routes)
+    private static async Task<IResult> SetEndpointsAsync(string service, HttpRequest request, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)
     {
         var (body, error) = await JsonBody.ReadAsync<List<EndpointDefinition>>(request);
         if (error is not null)
@@ -90,7 +94,7 @@ internal static class ServiceEndpoints
         }
 
         var grain = grains.GetGrain<IServiceGrain>(service);
-        if (!ServiceValidation.IsServiceId(service) || !await grain.SetEndpointsAsync(body!))
+        if (!await IsRegisteredAsync(service, catalog) || !await grain.SetEndpointsAsync(body!))
         {
             return Problem.For(GatewayError.UnknownService);
         }
@@ -99,10 +103,10 @@ internal static class ServiceEndpoints
         return TypedResults.Json(ServiceResponse.From((await grain.GetAsync())!), GatewayJson.Options);
     }
 
-    private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, RoutingTable routes)
+    private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)
     {
         var grain = grains.GetGrain<IServiceGrain>(service);
-        if (!ServiceValidation.IsServiceId(service) || !await grain.SetCircuitAsync(isolate))
+        if (!await IsRegisteredAsync(service, catalog) || !await grain.SetCircuitAsync(isolate))
         {
             return Problem.For(GatewayError.UnknownService);
         }

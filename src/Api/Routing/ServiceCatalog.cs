@@ -39,6 +39,21 @@ public sealed class ServiceCatalog
         return (await _copy.FreshAsync().ConfigureAwait(false)).Set.Contains(serviceId);
     }
 
+    /// <summary>
+    /// Whether a service with this id is registered now (the admin API): the copy when it has the id, else the
+    /// directory itself. Either way no service grain is asked, so an unknown id activates none.
+    /// </summary>
+    public async ValueTask<bool> IsRegisteredAsync(string serviceId)
+    {
+        if ((await _copy.CurrentAsync().ConfigureAwait(false)).Set.Contains(serviceId))
+        {
+            return true;
+        }
+
+        _copy.Invalidate();
+        return (await _copy.FreshAsync().ConfigureAwait(false)).Set.Contains(serviceId);
+    }
+
     /// <summary>A service was created through this front end: the next lookup of an unknown id refreshes.</summary>
     public void Invalidate() => _copy.Invalidate();
 

@@ -8,7 +8,10 @@ namespace Silo.Grains.Services;
 [Alias("silo.IServiceGrain")]
 public interface IServiceGrain : IGrainWithStringKey
 {
-    /// <summary>Registers the service; false when it already exists.</summary>
+    /// <summary>
+    /// Registers the service; true again for a repeat of the same definition (a retry after a lost answer),
+    /// false when the service exists with another.
+    /// </summary>
     [Alias("Create")]
     Task<bool> CreateAsync(ServiceDefinition definition);
 

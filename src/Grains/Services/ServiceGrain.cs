@@ -45,7 +45,15 @@ public sealed partial class ServiceGrain(
         ArgumentNullException.ThrowIfNull(definition);
         if (state.RecordExists)
         {
-            return false;
+            // A repeat of the create that made this service (its answer was lost) is that create: it finishes
+            // what it may not have finished and succeeds. Another definition under the same id is refused.
+            if (!IsCreatedAs(definition))
+            {
+                return false;
+            }
+
+            await Listing().EnsureAsync();
+            return true;
         }
 
         state.State = new ServiceState { Definition = definition, Version = 1, CreatedAt = time.GetUtcNow() };
@@ -54,6 +62,12 @@ public sealed partial class ServiceGrain(
         await Listing().EnsureAsync();
         return true;
     }
+
+    /// <summary>Whether the stored definition is <paramref name="definition"/>, field by field and endpoint by endpoint.</summary>
+    private bool IsCreatedAs(ServiceDefinition definition) =>
+        state.State.Definition is { } stored &&
+        stored.Endpoints.SequenceEqual(definition.Endpoints) &&
+        stored with { Endpoints = definition.Endpoints } == definition;
 
     public Task<ServiceInfo?> GetState() => GetAsync();
 

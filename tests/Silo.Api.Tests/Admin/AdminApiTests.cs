@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Silo.Api.Tests.Infrastructure;
 
 namespace Silo.Api.Tests.Admin;
@@ -205,6 +206,54 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
         Assert.Equal(1, fetched.GetProperty("version").GetInt64());
 
         await Expect.ProblemAsync(await admin.PostAsJsonAsync("/admin/services", new { id, endpoints = new[] { new { url = "http://127.0.0.1:9" } } }), 409, "already-exists");
+    }
+
+    [Fact]
+    public async Task Service_Unknown_Is404_WithoutActivatingItsGrain()
+    {
+        using var admin = gateway.CreateAdminClient();
+        var unknown = GatewayFactory.NewId("nosuch");
+        var known = await gateway.CreateServiceAsync("http://127.0.0.1:9");
+
+        await Expect.ProblemAsync(await admin.GetAsync($"/admin/services/{unknown}"), 404, "unknown-service");
+        await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/admin/services/{unknown}/endpoints", new[] { new { url = "http://127.0.0.1:9" } }), 404, "unknown-service");
+        await Expect.ProblemAsync(await admin.PostAsync($"/admin/services/{unknown}/circuit/isolate", null), 404, "unknown-service");
+        await Expect.StatusAsync(await admin.GetAsync($"/admin/services/{known}"), 200);
+
+        // What the silo holds: the known service's grain, none of the unknown id.
+        var activations = await gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        Assert.Contains(activations, a => a.GrainId.Key.ToString() == known);
+        Assert.DoesNotContain(activations, a => a.GrainId.Key.ToString() == unknown);
+    }
+
+    [Fact]
+    public async Task Service_CreatedAgainAsItWas_Is201WithTheService_ButNotOnceItsEndpointsChanged()
+    {
+        using var admin = gateway.CreateAdminClient();
+        var id = GatewayFactory.NewId("retry");
+        var body = new
+        {
+            id,
+            endpoints = new[] { new { url = "http://127.0.0.1:9", weight = 2 }, new { url = "http://127.0.0.1:10", weight = 1 } },
+            timeoutSeconds = 7,
+            healthCheck = new { path = "/health", intervalSeconds = 5 },
+        };
+        await Expect.StatusAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
+
+        // A retry after a lost answer: the same create, answered as the first was.
+        var again = await Expect.JsonAsync(await admin.PostAsJsonAsync("/admin/services", body), 201);
+        Assert.Equal(1, again.GetProperty("version").GetInt64());
+        Assert.Equal(7, again.GetProperty("timeoutSeconds").GetInt32());
+        Assert.Equal(2, again.GetProperty("endpoints").GetArrayLength());
+        Assert.Equal(1, (await Expect.JsonAsync(await admin.GetAsync("/admin/services"), 200)).EnumerateArray().Count(e => e.GetString() == id));
+
+        // The same endpoints in another order, or any other field, is another definition.
+        await Expect.ProblemAsync(await admin.PostAsJsonAsync("/admin/services", body with { endpoints = [body.endpoints[1], body.endpoints[0]] }), 409, "already-exists");
+        await Expect.ProblemAsync(await admin.PostAsJsonAsync("/admin/services", body with { timeoutSeconds = 8 }), 409, "already-exists");
+
+        // Once the endpoints were changed the service is no longer what that create made.
+        await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/services/{id}/endpoints", new[] { new { url = "http://127.0.0.1:11", weight = 1 } }), 200);
+        await Expect.ProblemAsync(await admin.PostAsJsonAsync("/admin/services", body), 409, "already-exists");
     }
 
     [Theory]
