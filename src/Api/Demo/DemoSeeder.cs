@@ -116,12 +116,12 @@ internal sealed partial class DemoSeeder(
         Console.Out.Flush();
     }
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Demo seeded: tenant {TenantId}, key {KeyId}, service {ServiceId}")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Demo seeded: tenant {TenantId}, key {KeyId}, service {ServiceId}")]
     private static partial void LogSeeded(ILogger logger, string tenantId, string keyId, string serviceId);
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Demo not seeded: the server reports no http address")]
+    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Demo not seeded: the server reports no http address")]
     private static partial void LogNoAddress(ILogger logger);
 
-    [LoggerMessage(EventId = 602, Level = LogLevel.Error, Message = "Demo seeding failed")]
+    [LoggerMessage(EventId = 902, Level = LogLevel.Error, Message = "Demo seeding failed")]
     private static partial void LogSeedFailed(ILogger logger, Exception exception);
 }

@@ -279,22 +279,22 @@ internal sealed partial class GrainLimits
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} restored as epoch {Epoch}; the stored counts include {HandedOver} handed-over epoch(s)")]
+    [LoggerMessage(EventId = 823, Level = LogLevel.Debug, Message = "Limits of {Grain} restored as epoch {Epoch}; the stored counts include {HandedOver} handed-over epoch(s)")]
     private static partial void LogRestored(ILogger logger, string grain, Guid epoch, int handedOver);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not known yet: kept until a checkpoint learns it")]
+    [LoggerMessage(EventId = 824, Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not known yet: kept until a checkpoint learns it")]
     private static partial void LogReturnUnplaced(ILogger logger, string grain, long tokens, Guid epoch);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not credited (another activation's, not handed over)")]
+    [LoggerMessage(EventId = 825, Level = LogLevel.Debug, Message = "{Tokens} unit(s) given back to {Grain} under epoch {Epoch}, not credited (another activation's, not handed over)")]
     private static partial void LogReturnDropped(ILogger logger, string grain, long tokens, Guid epoch);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} met {Stored} stored handed-over epoch(s); {Unplaced} return(s) still unplaced")]
+    [LoggerMessage(EventId = 826, Level = LogLevel.Debug, Message = "Limits of {Grain} met {Stored} stored handed-over epoch(s); {Unplaced} return(s) still unplaced")]
     private static partial void LogLearned(ILogger logger, string grain, int stored, int unplaced);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Limits of {Grain} hand epoch {Epoch} over")]
+    [LoggerMessage(EventId = 827, Level = LogLevel.Debug, Message = "Limits of {Grain} hand epoch {Epoch} over")]
     private static partial void LogHandingOver(ILogger logger, string grain, Guid epoch);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} could not be written ({Error}); the next checkpoint writes the counts")]
+    [LoggerMessage(EventId = 820, Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} could not be written ({Error}); the next checkpoint writes the counts")]
     private static partial void LogCheckpointFailed(ILogger logger, string grain, string error);
 
     /// <summary>Writes the durable counts if they changed.</summary>

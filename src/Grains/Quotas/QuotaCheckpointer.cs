@@ -170,6 +170,6 @@ internal sealed partial class QuotaCheckpointer(
             return o with { Current = Math.Max(0, (same?.Current ?? 0) + added), Previous = Math.Max(o.Previous, same?.Previous ?? 0) };
         })];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; counts rebased on the stored ones and written as the sum of both activations'")]
+    [LoggerMessage(EventId = 821, Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; counts rebased on the stored ones and written as the sum of both activations'")]
     private static partial void LogCheckpointConflict(ILogger logger, string grain);
 }

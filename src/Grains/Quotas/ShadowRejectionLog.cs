@@ -26,6 +26,6 @@ internal sealed partial class ShadowRejectionLog(LimitMetrics metrics, TimeProvi
         LogShadowRejection(logger, scope, owner, limit.Name, (entry.Unlogged) + 1);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shadow limit {Limit} of {Scope} {Owner} would have rejected {Count} request(s)")]
+    [LoggerMessage(EventId = 822, Level = LogLevel.Information, Message = "Shadow limit {Limit} of {Scope} {Owner} would have rejected {Count} request(s)")]
     private static partial void LogShadowRejection(ILogger logger, string scope, string owner, string limit, long count);
 }

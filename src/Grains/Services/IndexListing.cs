@@ -46,6 +46,6 @@ internal sealed partial class IndexListing(Grain grain, IGrainFactory grains, st
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Id} could not be listed in index {Index} yet; retrying")]
+    [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "{Id} could not be listed in index {Index} yet; retrying")]
     private static partial void LogNotListed(ILogger logger, Exception exception, string id, string index);
 }
