@@ -34,6 +34,11 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddLogging(builder);
         AddTelemetry(builder, serviceName);
+        if (TelemetryEnabled(builder.Configuration))
+        {
+            MetricsPort.Add(builder);
+        }
+
         builder.Services.AddHealthChecks().AddCheck<ShutdownCheck>("shutdown", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
