@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Silo.Grains.Hosting;
 
 namespace Silo.Api.Hosting;
 
 /// <summary>
 /// The first step of every request: its <c>X-Request-Id</c> (the client's when it is 1–128 characters of
 /// letters, digits and <c>-_.:</c>, else a new one) is set on the response, passed downstream, put in a log
-/// scope and in problem bodies; and one log line per request (category <c>Silo.Requests</c>, Information) says
-/// method, route template, status, duration, request and trace id, tenant and key id — never a secret.
+/// scope and in problem bodies; and one log line per request (category <c>Silo.Requests</c>) says method, route
+/// template, status, duration, request and trace id, tenant and key id — never a secret: at Information when the
+/// answer was not 2xx or was slow (<see cref="TelemetryOptions.SlowRequest"/>), at Debug otherwise.
 /// </summary>
-internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILoggerFactory loggers, TimeProvider time)
+internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILoggerFactory loggers, TimeProvider time, IOptions<TelemetryOptions> telemetry)
 {
+    private readonly TimeSpan _slow = telemetry.Value.SlowRequest;
+
     public const string HeaderName = "X-Request-Id";
     public const string LoggerCategory = "Silo.Requests";
 
@@ -39,12 +44,15 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILo
             finally
             {
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
+                var status = context.Response.StatusCode;
+                var elapsed = time.GetElapsedTime(started);
                 LogRequest(
                     _logger,
+                    status is >= 200 and < 300 && elapsed < _slow ? LogLevel.Debug : LogLevel.Information,
                     context.Request.Method,
                     route,
-                    context.Response.StatusCode,
-                    time.GetElapsedTime(started).TotalMilliseconds,
+                    status,
+                    elapsed.TotalMilliseconds,
                     Activity.Current?.TraceId.ToString(),
                     request.TenantId,
                     request.KeyId);
@@ -58,8 +66,8 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILo
     [GeneratedRegex("^[A-Za-z0-9._:-]+$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Shape();
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms (trace {TraceId}, tenant {TenantId}, key {KeyId})")]
-    private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double elapsedMs, string? traceId, string? tenantId, string? keyId);
+    [LoggerMessage(EventId = 100, Message = "{Method} {Route} answered {StatusCode} in {ElapsedMs:0.0} ms (trace {TraceId}, tenant {TenantId}, key {KeyId})")]
+    private static partial void LogRequest(ILogger logger, LogLevel level, string method, string route, int statusCode, double elapsedMs, string? traceId, string? tenantId, string? keyId);
 
     /// <summary>The log scope of a request: <c>RequestId</c> on every line logged while it runs.</summary>
     private sealed class RequestScope(string requestId) : IReadOnlyList<KeyValuePair<string, object?>>

@@ -6,13 +6,13 @@ using Silo.Api.Tests.Infrastructure;
 
 namespace Silo.Api.Tests.Hosting;
 
-/// <summary>The front end on real Kestrel with its logs collected (request log lines on).</summary>
+/// <summary>The front end on real Kestrel with its logs collected (every request's log line on: Debug).</summary>
 public sealed class LoggedGatewayFactory : KestrelGatewayFactory
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Logging:LogLevel:Silo.Requests", "Information");
+        builder.UseSetting("Logging:LogLevel:Silo.Requests", "Debug");
         builder.ConfigureLogging(logging => logging.AddFakeLogging());
     }
 }
@@ -74,8 +74,9 @@ public sealed class RequestContextTests(LoggedGatewayFactory gateway, Downstream
 
         var records = gateway.Services.GetFakeLogCollector().GetSnapshot();
         var line = Assert.Single(records, r => r.Category == "Silo.Requests" && Has(r, "RequestId", requestId));
-        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Equal(LogLevel.Debug, line.Level); // a quick 2xx
         Assert.Contains("GET /{service}/{**path} answered 200", line.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, Assert.Single(records, r => r.Category == "Silo.Requests" && r.Message.Contains("answered 401", StringComparison.Ordinal)).Level);
         Assert.True(Has(line, "TenantId", tenant), "the tenant");
         Assert.True(Has(line, "KeyId", key[3..15]), "the key id");
 
@@ -103,16 +104,53 @@ public sealed class LogLevelReloadTests(LoggedGatewayFactory gateway) : IClassFi
 
         await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
         var before = RequestLines();
-        Assert.True(before > 0, "request lines are logged at Information");
+        Assert.True(before > 0, "request lines are logged at Debug");
 
         configuration["Logging:LogLevel:Silo.Requests"] = "None";
         configuration.Reload();
         await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
         Assert.Equal(before, RequestLines());
 
+        // At Information (the default), a quick 2xx is not logged, a 404 is.
         configuration["Logging:LogLevel:Silo.Requests"] = "Information";
         configuration.Reload();
         await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
+        Assert.Equal(before, RequestLines());
+        Assert.NotInRange((int)(await client.GetAsync("/no-such-service/x")).StatusCode, 200, 299);
         Assert.Equal(before + 1, RequestLines());
+
+        configuration["Logging:LogLevel:Silo.Requests"] = "Debug";
+        configuration.Reload();
+        await Expect.StatusAsync(await client.GetAsync("/health/live"), 200);
+        Assert.Equal(before + 2, RequestLines());
+    }
+}
+
+/// <summary>The front end with every request slow by its threshold (<c>Telemetry:SlowRequest</c> 0).</summary>
+public sealed class SlowRequestGatewayFactory : KestrelGatewayFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Silo.Requests", "Information");
+        builder.UseSetting("Telemetry:SlowRequest", "00:00:00");
+        builder.ConfigureLogging(logging => logging.AddFakeLogging());
+    }
+}
+
+/// <summary>A request slower than <c>Telemetry:SlowRequest</c> is logged at Information, 2xx or not.</summary>
+public sealed class SlowRequestLogTests(SlowRequestGatewayFactory gateway) : IClassFixture<SlowRequestGatewayFactory>
+{
+    [Fact]
+    public async Task ASlow2xx_IsLoggedAtInformation()
+    {
+        using var client = gateway.CreateClient();
+        var response = await client.GetAsync("/health/live");
+        await Expect.StatusAsync(response, 200);
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+
+        var line = Assert.Single(gateway.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Silo.Requests" && r.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().Any(s => s.Any(p => p.Key == "RequestId" && Equals(p.Value, requestId))));
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Contains("answered 200", line.Message, StringComparison.Ordinal);
     }
 }
