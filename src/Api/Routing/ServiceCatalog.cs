@@ -28,29 +28,28 @@ public sealed class ServiceCatalog
     }
 
     /// <summary>Whether a service with this id is registered.</summary>
-    public async ValueTask<bool> ExistsAsync(string serviceId)
-    {
-        if ((await _copy.CurrentAsync().ConfigureAwait(false)).Set.Contains(serviceId))
-        {
-            return true;
-        }
-
-        // Not in the copy: it may be younger than the copy. Ask again with a copy at most a second old.
-        return (await _copy.FreshAsync().ConfigureAwait(false)).Set.Contains(serviceId);
-    }
+    public ValueTask<bool> ExistsAsync(string serviceId) => LookUpAsync(serviceId, fromDirectory: false);
 
     /// <summary>
     /// Whether a service with this id is registered now (the admin API): the copy when it has the id, else the
     /// directory itself. Either way no service grain is asked, so an unknown id activates none.
     /// </summary>
-    public async ValueTask<bool> IsRegisteredAsync(string serviceId)
+    public ValueTask<bool> IsRegisteredAsync(string serviceId) => LookUpAsync(serviceId, fromDirectory: true);
+
+    private async ValueTask<bool> LookUpAsync(string serviceId, bool fromDirectory)
     {
         if ((await _copy.CurrentAsync().ConfigureAwait(false)).Set.Contains(serviceId))
         {
             return true;
         }
 
-        _copy.Invalidate();
+        // Not in the copy: it may be younger than the copy. Ask again with a copy at most a second old, or, for
+        // the admin API, with one fetched now.
+        if (fromDirectory)
+        {
+            _copy.Invalidate();
+        }
+
         return (await _copy.FreshAsync().ConfigureAwait(false)).Set.Contains(serviceId);
     }
 
