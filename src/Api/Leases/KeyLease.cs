@@ -28,6 +28,9 @@ internal sealed class KeyLease(long frequency)
     private long _refusedUntil;
     private int _generation;
 
+    // When this front end last gave its slices back: a slice asked for before then and granted after goes back too.
+    private long _gaveBackAt = long.MinValue;
+
     private Task<bool>? _renewal;
 
     /// <summary>The renewal in flight, if any (one at a time per key); true when the grain did not answer it in time.</summary>
@@ -133,11 +136,13 @@ internal sealed class KeyLease(long frequency)
     /// <summary>
     /// Takes in what the grain answered to a lease request sent at <paramref name="sentAt"/> when the generation
     /// was <paramref name="generation"/>, and returns the request's own result with the headers' remaining count
-    /// including this front end's slices.
+    /// including this front end's slices. A slice asked for before the grain last asked for the unused units
+    /// back is not kept: it is <paramref name="givenBack"/>, for the grain to credit at once.
     /// </summary>
-    public AdmissionResult Apply(AdmissionLease lease, long sentAt, int generation)
+    public AdmissionResult Apply(AdmissionLease lease, long sentAt, int generation, out LeaseReturn? givenBack)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        givenBack = null;
         lock (_gate)
         {
             var result = lease.Result;
@@ -163,7 +168,11 @@ internal sealed class KeyLease(long frequency)
                 _shadowLimited = result.ShadowLimited;
                 _refusal = null;
                 _refusedUntil = 0;
-                if (lease.Tokens > 0)
+                if (lease.Tokens > 0 && sentAt <= _gaveBackAt)
+                {
+                    givenBack = new LeaseReturn(lease.Tokens, lease.KeyStamp, lease.TenantStamp);
+                }
+                else if (lease.Tokens > 0)
                 {
                     _slices.Add(new Slice(lease.Tokens, sentAt + Ticks(lease.ValidFor), lease.KeyStamp, lease.TenantStamp));
                     return result with { Decision = WithRemaining(_decision, Left(sentAt)) };
@@ -194,6 +203,20 @@ internal sealed class KeyLease(long frequency)
     }
 
     /// <summary>
+    /// Takes out the unused units of every slice for the grain (it asked for them before refusing a request of
+    /// the key elsewhere), keeping the key's view and any refusal; a slice asked for before
+    /// <paramref name="now"/> and granted later is given back when it comes (<see cref="Apply"/>).
+    /// </summary>
+    public List<LeaseReturn> GiveBack(long now)
+    {
+        lock (_gate)
+        {
+            _gaveBackAt = Math.Max(_gaveBackAt, now);
+            return TakeSlices(now, all: true);
+        }
+    }
+
+    /// <summary>
     /// Takes out the unused units of slices that expired by <paramref name="now"/> (all slices when
     /// <paramref name="all"/>, which also ends the lease), for giving back to the grains.
     /// </summary>
@@ -201,21 +224,7 @@ internal sealed class KeyLease(long frequency)
     {
         lock (_gate)
         {
-            var returns = new List<LeaseReturn>();
-            for (var i = _slices.Count - 1; i >= 0; i--)
-            {
-                var slice = _slices[i];
-                if (all || slice.ExpiresAt <= now)
-                {
-                    if (slice.Tokens > 0)
-                    {
-                        returns.Add(new LeaseReturn(slice.Tokens, slice.KeyStamp, slice.TenantStamp));
-                    }
-
-                    _slices.RemoveAt(i);
-                }
-            }
-
+            var returns = TakeSlices(now, all);
             if (all)
             {
                 _generation++;
@@ -224,6 +233,27 @@ internal sealed class KeyLease(long frequency)
 
             return returns;
         }
+    }
+
+    // Under _gate.
+    private List<LeaseReturn> TakeSlices(long now, bool all)
+    {
+        var returns = new List<LeaseReturn>();
+        for (var i = _slices.Count - 1; i >= 0; i--)
+        {
+            var slice = _slices[i];
+            if (all || slice.ExpiresAt <= now)
+            {
+                if (slice.Tokens > 0)
+                {
+                    returns.Add(new LeaseReturn(slice.Tokens, slice.KeyStamp, slice.TenantStamp));
+                }
+
+                _slices.RemoveAt(i);
+            }
+        }
+
+        return returns;
     }
 
     /// <summary>Whether a slice lasts past <paramref name="now"/> plus <paramref name="margin"/>.</summary>

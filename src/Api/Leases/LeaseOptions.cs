@@ -14,11 +14,13 @@ public sealed class LeaseOptions
     /// How many requests a second this front end must see of one key before it asks for a lease; a key seen less
     /// often is admitted by one grain call per request, as without leases. A key only gets here after the
     /// per-request path carried it this fast, so a high value can keep every key of a tenant with many keys below
-    /// it where that path is slow; a low one leases bursts on small limits too, whose units then park in other
-    /// front ends' slices (README, "Admission leases"). The default value is 20.
+    /// it where that path is slow; below about 3 a lease costs more grain calls (a renewal and a return per
+    /// slice) than it saves. Units parked in another front end's slice are asked back before a request is
+    /// refused, so a low value does not cost a burst on a small limit its units (README, "Admission leases").
+    /// The default value is 5.
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "Admission:Leases:MinimumRate must be between 1 and 1000000.")]
-    public int MinimumRate { get; set; } = 20;
+    public int MinimumRate { get; set; } = 5;
 
     /// <summary>
     /// How long a slice may be used: the most a revoked key can still be admitted by a front end that could not

@@ -105,7 +105,7 @@ internal sealed partial class LeaseTable : ILeaseHolder
             _metrics.AdmissionGrainCall("lease");
             var generation = lease.Generation;
             var sentAt = _time.GetTimestamp();
-            return Apply(lease, await grain.LeaseAsync(Request(secretHash, cost, service, wanted)).ConfigureAwait(false), sentAt, generation);
+            return Apply(keyId, lease, await grain.LeaseAsync(Request(secretHash, cost, service, wanted)).ConfigureAwait(false), sentAt, generation);
         }).ConfigureAwait(false);
     }
 
@@ -126,6 +126,24 @@ internal sealed partial class LeaseTable : ILeaseHolder
 
         var unused = lease.End();
         _metrics.LeaseEvent("ended");
+        foreach (var returned in unused)
+        {
+            _metrics.LeaseReturned(returned.Tokens);
+        }
+
+        return Task.FromResult<IReadOnlyList<LeaseReturn>>(unused);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<LeaseReturn>> GiveBackAsync(string keyId)
+    {
+        if (!_keys.TryGetValue(keyId, out var lease))
+        {
+            return Task.FromResult<IReadOnlyList<LeaseReturn>>([]);
+        }
+
+        var unused = lease.GiveBack(_time.GetTimestamp());
+        _metrics.LeaseEvent("given-back");
         foreach (var returned in unused)
         {
             _metrics.LeaseReturned(returned.Tokens);
@@ -211,14 +229,22 @@ internal sealed partial class LeaseTable : ILeaseHolder
     private LeaseRequest Request(byte[] secretHash, long cost, string? service, long tokens) =>
         new(secretHash, cost, service, tokens, _options.Duration, _self.Value);
 
-    private AdmissionResult Apply(KeyLease lease, AdmissionLease answer, long sentAt, int generation)
+    private AdmissionResult Apply(string keyId, KeyLease lease, AdmissionLease answer, long sentAt, int generation)
     {
         if (answer.Tokens > 0)
         {
             _metrics.LeaseGranted(answer.Tokens);
         }
 
-        return lease.Apply(answer, sentAt, generation);
+        var result = lease.Apply(answer, sentAt, generation, out var givenBack);
+        if (givenBack is not null)
+        {
+            // Granted after the grain asked for this key's units back: they go back too.
+            _metrics.LeaseReturned(givenBack.Tokens);
+            _ = ReturnAsync(keyId, givenBack);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -258,7 +284,7 @@ internal sealed partial class LeaseTable : ILeaseHolder
             var generation = lease.Generation;
             var sentAt = _time.GetTimestamp();
             var answer = await grain.LeaseAsync(Request(secretHash, 0, service, wanted)).ConfigureAwait(false);
-            Apply(lease, answer, sentAt, generation);
+            Apply(keyId, lease, answer, sentAt, generation);
             _metrics.LeaseEvent("renewed");
             return false;
         }

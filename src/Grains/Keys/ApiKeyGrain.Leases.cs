@@ -22,6 +22,12 @@ public sealed partial class ApiKeyGrain
     /// </summary>
     private static readonly TimeSpan TellTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long asking a holder to give back its unused units may hold a refusal; a holder that does not answer
+    /// in time keeps its slice until it expires, and is not asked again for that slice. The value is 500 ms.
+    /// </summary>
+    private static readonly TimeSpan GiveBackTimeout = TimeSpan.FromMilliseconds(500);
+
     // The front ends holding a slice or a cached refusal of this key; made on the first lease request.
     private LeaseHolders<ILeaseHolder>? _leaseHolders;
 
@@ -40,6 +46,12 @@ public sealed partial class ApiKeyGrain
         var now = time.GetTimestamp();
         var duration = request.Duration > MaxLeaseDuration ? MaxLeaseDuration : request.Duration;
         var (keyDecision, slice, keyStamp) = _limits.TryLease(request.Cost, request.Tokens, Holders().CountWith(request.Holder, now));
+        if (!keyDecision.Allowed && await ReclaimAsync(request.Holder))
+        {
+            now = time.GetTimestamp();
+            (keyDecision, slice, keyStamp) = _limits.TryLease(request.Cost, request.Tokens, Holders().CountWith(request.Holder, now));
+        }
+
         if (!keyDecision.Allowed)
         {
             var refusedFor = Bounded(keyDecision.RetryAfter, duration);
@@ -105,7 +117,7 @@ public sealed partial class ApiKeyGrain
         var validFor = slice > 0 ? Bounded(tenant.ValidFor, usableFor) : TimeSpan.Zero;
         if (slice > 0)
         {
-            Remember(request.Holder, now, validFor);
+            Remember(request.Holder, now, validFor, slice: true);
         }
 
         var admitted = new AdmissionResult(
@@ -129,6 +141,52 @@ public sealed partial class ApiKeyGrain
         if (returned.TenantStamp.Epoch != Guid.Empty)
         {
             await Tenant().ReturnLeaseAsync(returned.Tokens, returned.TenantStamp);
+        }
+    }
+
+    /// <summary>
+    /// Before a refusal of the key's own limits: asks the holders other than <paramref name="except"/> that were
+    /// granted a slice since they were last asked to give back what they have not used, and credits it (the
+    /// tenant's part to the tenant), so units parked with a front end that no longer needs them are not refused
+    /// to one that does. True when anything came back: the request is then tried again. Each holder is asked at
+    /// most once per slice granted to it, so a spent key's refusals cost no call once the slices are back.
+    /// </summary>
+    private async Task<bool> ReclaimAsync(ILeaseHolder? except)
+    {
+        var holders = _leaseHolders?.TakeReclaimable(time.GetTimestamp(), except) ?? [];
+        if (holders.Length == 0)
+        {
+            return false;
+        }
+
+        var keyId = this.GetPrimaryKeyString();
+        var credited = 0L;
+        foreach (var unused in (await Task.WhenAll(holders.Select(h => GiveBackAsync(h, keyId)))).SelectMany(r => r))
+        {
+            _limits.Return(unused.Tokens, unused.KeyStamp);
+            if (unused.TenantStamp.Epoch != Guid.Empty)
+            {
+                await Tenant().ReturnLeaseAsync(unused.Tokens, unused.TenantStamp);
+            }
+
+            credited += unused.Tokens;
+        }
+
+        LogReclaimed(logger, keyId, holders.Length, credited);
+        return credited > 0;
+    }
+
+    private async Task<IReadOnlyList<LeaseReturn>> GiveBackAsync(ILeaseHolder holder, string keyId)
+    {
+        try
+        {
+            return await holder.GiveBackAsync(keyId).WaitAsync(GiveBackTimeout);
+        }
+        catch (Exception ex)
+        {
+            // Unreachable or slow: its slice expires by itself and goes back then (or counts as spent).
+            LogGiveBackFailed(logger, keyId, ex.GetType().Name);
+            return [];
         }
     }
 
@@ -184,7 +242,7 @@ public sealed partial class ApiKeyGrain
 
     private LeaseHolders<ILeaseHolder> Holders() => _leaseHolders ??= new LeaseHolders<ILeaseHolder>(time);
 
-    private void Remember(ILeaseHolder holder, long now, TimeSpan validFor) => Holders().Remember(holder, now, validFor);
+    private void Remember(ILeaseHolder holder, long now, TimeSpan validFor, bool slice = false) => Holders().Remember(holder, now, validFor, slice);
 
     private static TimeSpan Bounded(TimeSpan value, TimeSpan cap) => value < TimeSpan.Zero ? TimeSpan.Zero : value > cap ? cap : value;
 
@@ -192,4 +250,10 @@ public sealed partial class ApiKeyGrain
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Lease holder of key {KeyId} could not be told that its leases ended ({Error}); they expire by themselves")]
     private static partial void LogHolderUnreachable(ILogger logger, string keyId, string error);
+
+    [LoggerMessage(EventId = 828, Level = LogLevel.Debug, Message = "Key {KeyId} asked {Holders} lease holders to give back unused units before refusing; {Units} came back")]
+    private static partial void LogReclaimed(ILogger logger, string keyId, int holders, long units);
+
+    [LoggerMessage(EventId = 829, Level = LogLevel.Debug, Message = "A lease holder of key {KeyId} did not give back its unused units ({Error}); its slice goes back when it expires")]
+    private static partial void LogGiveBackFailed(ILogger logger, string keyId, string error);
 }

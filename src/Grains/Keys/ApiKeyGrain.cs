@@ -110,6 +110,11 @@ public sealed partial class ApiKeyGrain(
 
         var s = state.State;
         var keyDecision = _limits.TryAcquire(request.Cost);
+        if (!keyDecision.Allowed && await ReclaimAsync(except: null))
+        {
+            keyDecision = _limits.TryAcquire(request.Cost);
+        }
+
         if (!keyDecision.Allowed)
         {
             return new AdmissionResult(AdmissionStatus.Limited, s.TenantId, keyDecision, _limits.Set.Policies, AdmissionLevel.Key);

@@ -38,7 +38,7 @@ public sealed class KeyLeaseTests
     public void ASlice_AdmitsItsTokens_WithTheRemainingCountingWhatIsLeft_ThenNoMore()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
-        var first = lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation);
+        var first = lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation, out _);
         Assert.Equal(900, first.Decision.Remaining);
 
         var admitted = Enumerable.Range(0, 10).Select(_ => Admit(lease)).ToList();
@@ -55,7 +55,7 @@ public sealed class KeyLeaseTests
         var lease = new KeyLease(_time.TimestampFrequency);
         var sentAt = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromMilliseconds(300)); // the answer took this long
-        lease.Apply(Granted(tokens: 10), sentAt, lease.Generation);
+        lease.Apply(Granted(tokens: 10), sentAt, lease.Generation, out _);
 
         _time.Advance(TimeSpan.FromMilliseconds(699));
         Assert.NotNull(Admit(lease));
@@ -68,12 +68,12 @@ public sealed class KeyLeaseTests
     {
         var lease = new KeyLease(_time.TimestampFrequency);
         var graced = new GracedSecret(Other, _time.GetUtcNow().AddSeconds(1));
-        lease.Apply(Granted(tokens: 10, graced: [graced]), _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 10, graced: [graced]), _time.GetTimestamp(), lease.Generation, out _);
 
         Assert.Null(Admit(lease, SHA256.HashData("wrong"u8)));
         Assert.NotNull(Admit(lease, Other));
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        lease.Apply(Granted(tokens: 10, graced: [graced]), _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 10, graced: [graced]), _time.GetTimestamp(), lease.Generation, out _);
         _time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Null(Admit(lease, Other));
         Assert.NotNull(Admit(lease));
@@ -84,7 +84,7 @@ public sealed class KeyLeaseTests
     {
         var lease = new KeyLease(_time.TimestampFrequency);
         var key = new LeasedKey("t1", Secret, [], _time.GetUtcNow().AddMilliseconds(500), ["orders"]);
-        lease.Apply(Granted(tokens: 10) with { Key = key }, _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 10) with { Key = key }, _time.GetTimestamp(), lease.Generation, out _);
 
         Assert.Equal(AdmissionStatus.OutOfScope, Admit(lease, service: "billing")!.Status);
         Assert.Equal(AdmissionStatus.Allowed, Admit(lease, service: "orders")!.Status);
@@ -100,7 +100,8 @@ public sealed class KeyLeaseTests
         lease.Apply(
             new AdmissionLease(limited, new LeasedKey("t1", Secret, [], null, []), 0, TimeSpan.Zero, TimeSpan.FromMilliseconds(800), LeaseStamp.None, LeaseStamp.None),
             _time.GetTimestamp(),
-            lease.Generation);
+            lease.Generation,
+            out _);
 
         Assert.Same(limited, Admit(lease));
         Assert.Null(Admit(lease, Other)); // refused only after the secret matched
@@ -112,12 +113,13 @@ public sealed class KeyLeaseTests
     public void ARefusal_WhileThisFrontEndHoldsUnits_AdmitsFromThemFirst()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
-        lease.Apply(Granted(tokens: 2), _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 2), _time.GetTimestamp(), lease.Generation, out _);
         var limited = new AdmissionResult(AdmissionStatus.Limited, "t1", new LimitDecision(false, "key", 600, 0, 3_600, 60, 60), [], AdmissionLevel.Key);
         lease.Apply(
             new AdmissionLease(limited, new LeasedKey("t1", Secret, [], null, []), 0, TimeSpan.Zero, TimeSpan.FromMilliseconds(800), LeaseStamp.None, LeaseStamp.None),
             _time.GetTimestamp(),
-            lease.Generation);
+            lease.Generation,
+            out _);
 
         // The grain refused because the rest of the limit is parked here: those units are admitted, then the refusal.
         Assert.True(Admit(lease)!.IsAllowed);
@@ -130,24 +132,48 @@ public sealed class KeyLeaseTests
     {
         var lease = new KeyLease(_time.TimestampFrequency);
         var before = lease.Generation;
-        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before);
+        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before, out _);
         Assert.NotNull(Admit(lease));
         Assert.NotNull(Admit(lease));
 
         Assert.Equal(8, Assert.Single(lease.End()).Tokens);
 
         Assert.Null(Admit(lease));
-        var late = lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before);
+        var late = lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), before, out _);
         Assert.True(late.IsAllowed); // the request it came with was admitted before the change
         Assert.Null(Admit(lease));
         Assert.Empty(lease.TakeUnused(_time.GetTimestamp() + _time.TimestampFrequency, all: true));
     }
 
     [Fact]
+    public void GiveBack_TakesOutTheUnusedUnits_KeepsTheKey_AndAGrantAskedForBeforeItGoesBackToo()
+    {
+        var lease = new KeyLease(_time.TimestampFrequency);
+        var askedBefore = _time.GetTimestamp();
+        lease.Apply(Granted(tokens: 10), askedBefore, lease.Generation, out var kept);
+        Assert.Null(kept);
+        Assert.NotNull(Admit(lease));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(9, Assert.Single(lease.GiveBack(_time.GetTimestamp())).Tokens);
+
+        Assert.Null(Admit(lease)); // nothing left here: the grain is asked
+        var late = lease.Apply(Granted(tokens: 10), askedBefore, lease.Generation, out var givenBack);
+        Assert.True(late.IsAllowed); // its own request stands
+        Assert.Equal(10, givenBack!.Tokens);
+        Assert.Null(Admit(lease));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation, out var after);
+        Assert.Null(after); // asked for after the give-back: kept, with the key's view still there
+        Assert.True(Admit(lease)!.IsAllowed);
+    }
+
+    [Fact]
     public void TakeUnused_GivesBackWhatExpiredUnused_OrEverythingOnStop()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
-        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation, out _);
         Admit(lease);
         Admit(lease);
         Assert.Empty(lease.TakeUnused(_time.GetTimestamp(), all: false));
@@ -156,7 +182,7 @@ public sealed class KeyLeaseTests
         var unused = Assert.Single(lease.TakeUnused(_time.GetTimestamp(), all: false));
         Assert.Equal(new LeaseReturn(8, Stamp, Stamp), unused);
 
-        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation);
+        lease.Apply(Granted(tokens: 10), _time.GetTimestamp(), lease.Generation, out _);
         Assert.Equal(10, Assert.Single(lease.TakeUnused(_time.GetTimestamp(), all: true)).Tokens);
         Assert.Null(Admit(lease));
     }

@@ -7,6 +7,7 @@ namespace Silo.Grains.Tests.Infrastructure;
 internal sealed class RecordingHolder : ILeaseHolder
 {
     private readonly ConcurrentQueue<string> _ended = new();
+    private readonly ConcurrentQueue<string> _givenBack = new();
 
     public RecordingHolder(GatewayCluster silo)
         : this(silo.Grains)
@@ -20,12 +21,23 @@ internal sealed class RecordingHolder : ILeaseHolder
 
     public IReadOnlyList<string> Ended => [.. _ended];
 
-    /// <summary>What the holder answers, as unused, the next time it is told its leases ended.</summary>
+    /// <summary>The keys whose grains asked for unused units back.</summary>
+    public IReadOnlyList<string> GivenBack => [.. _givenBack];
+
+    /// <summary>What the holder answers, as unused, the next time it is told its leases ended or asked to give back.</summary>
     public IReadOnlyList<LeaseReturn> Unused { get; set; } = [];
 
     public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
     {
         _ended.Enqueue(keyId);
+        var unused = Unused;
+        Unused = [];
+        return Task.FromResult(unused);
+    }
+
+    public Task<IReadOnlyList<LeaseReturn>> GiveBackAsync(string keyId)
+    {
+        _givenBack.Enqueue(keyId);
         var unused = Unused;
         Unused = [];
         return Task.FromResult(unused);

@@ -187,6 +187,55 @@ public sealed class ApiKeyLeaseTests
     }
 
     [Fact]
+    public async Task Refusal_AsksHoldersOfSlicesForTheirUnusedUnits_OncePerSlice_AndAdmitsFromThem()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, secret) = await CreateKeyAsync(silo, keyLimit: 1_000, tenantLimit: 10_000);
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var parked = new RecordingHolder(silo);
+        var lease = await Lease(silo, keyId, secret, parked, tokens: 200);
+        Assert.Equal(200, lease.Tokens);
+        Assert.True((await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 799, null)).Bounded()).IsAllowed); // the rest
+        parked.Unused = [new LeaseReturn(150, lease.KeyStamp, lease.TenantStamp)]; // it used 50 of its slice
+
+        var admitted = await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 1, null)).Bounded();
+
+        Assert.True(admitted.IsAllowed);
+        Assert.Equal([keyId], parked.GivenBack);
+        Assert.Empty(parked.Ended); // its lease stands: only its units came back
+        Assert.Equal(149, (await KeyAsync(silo, keyId)).Usage[0].Remaining);
+
+        // Spent: refused without asking the holder again, since no slice was granted to it since.
+        Assert.True((await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 149, null)).Bounded()).IsAllowed);
+        Assert.Equal(AdmissionStatus.Limited, (await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 1, null)).Bounded()).Status);
+        Assert.Single(parked.GivenBack);
+    }
+
+    [Fact]
+    public async Task LeaseRefused_AsksTheOtherHolders_NotTheOneAsking()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, secret) = await CreateKeyAsync(silo, keyLimit: 1_000, tenantLimit: 10_000);
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var quiet = new RecordingHolder(silo);
+        var busy = new RecordingHolder(silo);
+        var quietLease = await Lease(silo, keyId, secret, quiet, tokens: 200);
+        Assert.Equal(90, (await Lease(silo, keyId, secret, busy, tokens: 90)).Tokens);
+        var drain = new LeaseRequest(TestKeys.Hash(secret), 708, null, 0, Second, new RecordingHolder(silo).Reference);
+        Assert.True((await key.LeaseAsync(drain).Bounded()).Result.IsAllowed); // the rest
+        quiet.Unused = [new LeaseReturn(200, quietLease.KeyStamp, quietLease.TenantStamp)];
+
+        var renewed = await Lease(silo, keyId, secret, busy, tokens: 90);
+
+        Assert.True(renewed.Result.IsAllowed);
+        Assert.Equal(0, renewed.Tokens); // 199 left among two holders: too little room for a slice of 90
+        Assert.Equal([keyId], quiet.GivenBack);
+        Assert.Empty(busy.GivenBack);
+        Assert.Equal(199, (await KeyAsync(silo, keyId)).Usage[0].Remaining);
+        await Await.UntilAsync(async () => (await TenantAsync(silo)).Usage[0].Remaining == 10_000 - 1_001 + 200, "the tenant took back its part of the units");
+    }
+
+    [Fact]
     public async Task HoldersOnEverySilo_AndOnAClient_AreAllToldOfARevoke()
     {
         await using var cluster = await GatewayCluster.StartAsync(silos: 3);
