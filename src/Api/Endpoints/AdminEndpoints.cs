@@ -18,6 +18,8 @@ internal static class AdminEndpoints
         admin.MapTenantEndpoints();
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();
+        admin.MapConfigEndpoints();
+        app.MapConfigSchema();
     }
 
     /// <summary>The ids in one of the cluster's indexes (<see cref="IDirectoryGrain"/>), in the order they were added.</summary>

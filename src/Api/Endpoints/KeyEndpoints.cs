@@ -50,36 +50,48 @@ internal static partial class KeyEndpoints
             return Problem.For(GatewayError.UnknownTenant);
         }
 
-        var errors = Validate(body!, time);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        Validate(body!, time, string.Empty, errors, newExpiry: true);
         if (errors.Count > 0)
         {
             return Problem.Validation(errors);
         }
 
         var definition = new ApiKeyDefinition(body!.Name ?? "default", body.Limits ?? [], body.Scopes ?? [], body.ExpiresAt);
-        var tenantGrain = grains.GetGrain<ITenantGrain>(tenant);
+        var (status, created) = await CreateKeyAsync(grains, tenant, definition);
+        switch (status)
+        {
+            case CreateKeyStatus.TenantNotFound:
+                return Problem.For(GatewayError.UnknownTenant);
+            case CreateKeyStatus.Created:
+                LogKeyCreated(loggers.CreateLogger("Silo.Api.Audit"), tenant, created!.Id);
+                return TypedResults.Json(created, GatewayJson.Options, statusCode: StatusCodes.Status201Created)
+                    .WithLocation($"/admin/keys/{created.Id}");
+            default:
+                return Problem.For(GatewayError.AlreadyExists, "Could not allocate a key id; retry.");
+        }
+    }
 
-        // A key id collision (12 random base62 characters) is practically impossible; retry once anyway.
-        for (var attempt = 0; attempt < 2; attempt++)
+    /// <summary>
+    /// Creates a key of <paramref name="tenant"/> with a new id and secret; the answer holds the full key, shown
+    /// this once. A key id collision (12 random base62 characters) is practically impossible; retried once anyway.
+    /// </summary>
+    internal static async Task<(CreateKeyStatus Status, CreateKeyResponse? Created)> CreateKeyAsync(IGrainFactory grains, string tenant, ApiKeyDefinition definition)
+    {
+        var tenantGrain = grains.GetGrain<ITenantGrain>(tenant);
+        var status = CreateKeyStatus.KeyIdTaken;
+        for (var attempt = 0; attempt < 2 && status == CreateKeyStatus.KeyIdTaken; attempt++)
         {
             var (keyId, key, secret) = ApiKeyFormat.Generate();
-            var status = await tenantGrain.CreateKeyAsync(keyId, definition, ApiKeyFormat.HashSecret(secret));
-            switch (status)
+            status = await tenantGrain.CreateKeyAsync(keyId, definition, ApiKeyFormat.HashSecret(secret));
+            if (status == CreateKeyStatus.Created)
             {
-                case CreateKeyStatus.TenantNotFound:
-                    return Problem.For(GatewayError.UnknownTenant);
-                case CreateKeyStatus.Created:
-                    var info = await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
-                    LogKeyCreated(loggers.CreateLogger("Silo.Api.Audit"), tenant, keyId);
-                    return TypedResults.Json(
-                            new CreateKeyResponse(keyId, key, tenant, info!.Name, info.Status, info.Limits, info.Scopes, info.CreatedAt, info.ExpiresAt),
-                            GatewayJson.Options,
-                            statusCode: StatusCodes.Status201Created)
-                        .WithLocation($"/admin/keys/{keyId}");
+                var info = await grains.GetGrain<IApiKeyGrain>(keyId).GetAsync();
+                return (status, new CreateKeyResponse(keyId, key, tenant, info!.Name, info.Status, info.Limits, info.Scopes, info.CreatedAt, info.ExpiresAt));
             }
         }
 
-        return Problem.For(GatewayError.AlreadyExists, "Could not allocate a key id; retry.");
+        return (status, null);
     }
 
     private static async Task<IResult> GetAsync(string keyId, IGrainFactory grains)
@@ -162,20 +174,24 @@ internal static partial class KeyEndpoints
         }
     }
 
-    private static Dictionary<string, string> Validate(CreateKeyRequest body, TimeProvider time)
+    /// <summary>
+    /// Checks a key's fields into <paramref name="errors"/>, each named after <paramref name="prefix"/>; the
+    /// expiry must be in the future only when it is <paramref name="newExpiry"/> (a key kept as it is may have
+    /// expired since).
+    /// </summary>
+    internal static void Validate(CreateKeyRequest body, TimeProvider time, string prefix, IDictionary<string, string> errors, bool newExpiry)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (body.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength))
         {
-            errors["name"] = $"1-{MaxNameLength} characters.";
+            errors[prefix + "name"] = $"1-{MaxNameLength} characters.";
         }
 
-        LimitValidation.Validate(body.Limits, "limits", errors);
+        LimitValidation.Validate(body.Limits, prefix + "limits", errors);
         if (body.Scopes is { } scopes)
         {
             if (scopes.Count > MaxScopes)
             {
-                errors["scopes"] = $"At most {MaxScopes} scopes are allowed.";
+                errors[prefix + "scopes"] = $"At most {MaxScopes} scopes are allowed.";
             }
             else
             {
@@ -183,18 +199,16 @@ internal static partial class KeyEndpoints
                 {
                     if (!Identifiers.IsSlug(scopes[i]))
                     {
-                        errors[$"scopes[{i}]"] = "Must be a service id: " + Identifiers.Description;
+                        errors[$"{prefix}scopes[{i}]"] = "Must be a service id: " + Identifiers.Description;
                     }
                 }
             }
         }
 
-        if (body.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        if (newExpiry && body.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
         {
-            errors["expiresAt"] = "Must be in the future.";
+            errors[prefix + "expiresAt"] = "Must be in the future.";
         }
-
-        return errors;
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Audit: key {KeyId} rotated, old secret valid {GraceSeconds} s more")]

@@ -44,12 +44,7 @@ internal static class ServiceEndpoints
 
         var definition = body!.ToDefinition();
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        ServiceValidation.Validate(definition, errors);
-        if (ReservedPaths.IsReserved(definition.Id))
-        {
-            errors["id"] = $"'{definition.Id}' is reserved by the gateway ({string.Join(", ", ReservedPaths.All)}).";
-        }
-
+        Validate(definition, errors);
         if (errors.Count > 0)
         {
             return Problem.Validation(errors);
@@ -64,6 +59,16 @@ internal static class ServiceEndpoints
         routes.Invalidate(definition.Id);
         return TypedResults.Json(ServiceResponse.From((await service.GetAsync())!), GatewayJson.Options, statusCode: StatusCodes.Status201Created)
             .WithLocation($"/admin/services/{definition.Id}");
+    }
+
+    /// <summary>Checks a service definition, its id included (not one of the gateway's own paths).</summary>
+    internal static void Validate(ServiceDefinition definition, IDictionary<string, string> errors)
+    {
+        ServiceValidation.Validate(definition, errors);
+        if (ReservedPaths.IsReserved(definition.Id))
+        {
+            errors["id"] = $"'{definition.Id}' is reserved by the gateway ({string.Join(", ", ReservedPaths.All)}).";
+        }
     }
 
     /// <summary>Whether <paramref name="service"/> names a registered service, found without activating its grain.</summary>

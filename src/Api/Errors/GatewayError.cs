@@ -6,6 +6,9 @@ public enum GatewayError
     /// <summary>400: the request body is not valid JSON or has a value of the wrong type.</summary>
     InvalidJson,
 
+    /// <summary>400: a configuration document is not valid YAML or JSON, or a value has the wrong type.</summary>
+    InvalidDocument,
+
     /// <summary>400: the body parsed but fields are invalid (the problem lists them).</summary>
     ValidationFailed,
 

@@ -6,6 +6,7 @@ public static class GatewayErrors
     public static (int Status, string Type, string Title) Describe(GatewayError error) => error switch
     {
         GatewayError.InvalidJson => (StatusCodes.Status400BadRequest, "invalid-json", "The request body is not valid JSON for this endpoint."),
+        GatewayError.InvalidDocument => (StatusCodes.Status400BadRequest, "invalid-document", "The configuration document is not valid YAML or JSON, or a value has the wrong type."),
         GatewayError.ValidationFailed => (StatusCodes.Status400BadRequest, "validation-failed", "One or more fields are invalid."),
         GatewayError.AmbiguousFraming => (StatusCodes.Status400BadRequest, "ambiguous-framing", "The request body length is declared more than once."),
         GatewayError.CostTooHigh => (StatusCodes.Status400BadRequest, "cost-too-high", "The request cost exceeds the capacity of a limit."),

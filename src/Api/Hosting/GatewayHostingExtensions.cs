@@ -57,6 +57,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddAdmission();
         builder.Services.AddSingleton<ServiceCatalog>();
         builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddSingleton<Config.ConfigPlanner>();
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
         builder.Services.AddSingleton<CorsTable>();

@@ -34,6 +34,14 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <summary>How many replaced secrets may be inside their grace periods at once.</summary>
     public const int MaxGracedSecrets = 32;
 
+    /// <summary>
+    /// Replaces the key's name, limits, scopes and expiry (not its secret); every front end holding a lease of the
+    /// key is told before this answers, and a durable limit keeping its name and shape keeps its count. False when no such
+    /// key exists or it is revoked.
+    /// </summary>
+    [Alias("Update")]
+    Task<bool> UpdateAsync(ApiKeyDefinition definition);
+
     /// <summary>Revokes the key (and any secret in its grace period) for good. False when no such key exists.</summary>
     [Alias("Revoke")]
     Task<bool> RevokeAsync();

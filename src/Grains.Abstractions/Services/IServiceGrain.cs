@@ -26,6 +26,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetState")]
     Task<ServiceInfo?> GetState();
 
+    /// <summary>
+    /// Replaces the whole definition (same id). The breaker, outlier detection and health checks start afresh
+    /// only when their own settings changed; false when the service does not exist.
+    /// </summary>
+    [Alias("Update")]
+    Task<bool> UpdateAsync(ServiceDefinition definition);
+
     /// <summary>Replaces the endpoints (add, remove, drain, reweigh); false when the service does not exist.</summary>
     [Alias("SetEndpoints")]
     Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints);

@@ -28,6 +28,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("CreateKey")]
     Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash);
 
+    /// <summary>Renames the tenant (audited); false when no such tenant exists.</summary>
+    [Alias("SetName")]
+    Task<bool> SetNameAsync(string name);
+
     /// <summary>Replaces the tenant's limits; they apply from the next request. False when no such tenant exists.</summary>
     [Alias("SetLimits")]
     Task<bool> SetLimitsAsync(IReadOnlyList<LimitDefinition> limits);

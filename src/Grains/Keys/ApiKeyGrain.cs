@@ -198,6 +198,35 @@ public sealed partial class ApiKeyGrain(
         return RotationStatus.Rotated;
     }
 
+    public async Task<bool> UpdateAsync(ApiKeyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!state.RecordExists || state.State.Status == ApiKeyStatus.Revoked)
+        {
+            return false;
+        }
+
+        var s = state.State;
+        if (string.Equals(s.Name, definition.Name, StringComparison.Ordinal) && s.Limits.SequenceEqual(definition.Limits) &&
+            s.Scopes.SequenceEqual(definition.Scopes, StringComparer.Ordinal) && s.ExpiresAt == definition.ExpiresAt)
+        {
+            return true;
+        }
+
+        s.Name = definition.Name;
+        s.Limits = [.. definition.Limits];
+        s.Scopes = [.. definition.Scopes];
+        s.ExpiresAt = definition.ExpiresAt;
+        await state.WriteStateAsync();
+
+        // The holders give back what they did not use before the counts move to the new limits.
+        await EndLeasesAsync(this.GetPrimaryKeyString());
+        _limits.Load(s.Limits, this.GetPrimaryKeyString(), s.TenantId, fromStorage: false);
+        EnsureCheckpointTimer();
+        await Tenant().RecordAuditAsync(new AuditEvent(time.GetUtcNow(), "key.updated", this.GetPrimaryKeyString(), string.Join(", ", s.Limits.Select(l => l.Name))));
+        return true;
+    }
+
     public async Task<bool> RevokeAsync()
     {
         if (!state.RecordExists)

@@ -93,6 +93,51 @@ public sealed partial class ServiceGrain(
         return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds, snapshot.Panic));
     }
 
+    public async Task<bool> UpdateAsync(ServiceDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (state.State.Definition is not { } old || !string.Equals(old.Id, definition.Id, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (IsCreatedAs(definition))
+        {
+            return true;
+        }
+
+        state.State.Definition = definition;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        var urls = definition.Endpoints.Select(e => e.Url).ToArray();
+        if (old.CircuitBreaker != definition.CircuitBreaker)
+        {
+            _breaker = new CircuitBreaker((definition.CircuitBreaker ?? CircuitBreakerDefinition.Default).ToOptions(), time);
+        }
+
+        if (old.OutlierDetection != definition.OutlierDetection)
+        {
+            _outliers = new OutlierDetector((definition.OutlierDetection ?? OutlierDetectionDefinition.Default).ToOptions(), time, urls);
+        }
+        else
+        {
+            _outliers!.SetEndpoints(urls);
+        }
+
+        if (old.HealthCheck != definition.HealthCheck)
+        {
+            ConfigureHealthChecks(definition, urls);
+        }
+        else
+        {
+            _health?.SetEndpoints(urls);
+        }
+
+        LogUpdated(logger, definition.Id);
+        Rebuild();
+        return true;
+    }
+
     public async Task<bool> SetEndpointsAsync(IReadOnlyList<EndpointDefinition> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -239,7 +284,7 @@ public sealed partial class ServiceGrain(
         var endpoints = PanicRouting.Select(d.Endpoints, IsAvailable, d.PanicThreshold(), out var panic);
         var circuit = _breaker.State;
         if (_snapshot is { } s &&
-            s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds &&
+            s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds && s.HttpVersion == d.HttpVersion &&
             s.Panic == panic && s.Endpoints.SequenceEqual(endpoints))
         {
             return;
@@ -272,6 +317,9 @@ public sealed partial class ServiceGrain(
         _snapshot is { Circuit: not CircuitState.Closed } s
             ? s with { CircuitRetryAfterMilliseconds = (int)Math.Ceiling(_breaker!.RetryAfter.TotalMilliseconds) }
             : _snapshot;
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Service {Service}: definition replaced")]
+    private static partial void LogUpdated(ILogger logger, string service);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Service {Service}: endpoints replaced ({Count} now)")]
     private static partial void LogEndpointsChanged(ILogger logger, string service, int count);

@@ -176,6 +176,24 @@ public sealed partial class TenantGrain(
         return true;
     }
 
+    public async Task<bool> SetNameAsync(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (!string.Equals(state.State.Name, name, StringComparison.Ordinal))
+        {
+            state.State.Name = name;
+            await state.WriteStateAsync();
+            await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.renamed", null, name));
+        }
+
+        return true;
+    }
+
     public async Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins)
     {
         ArgumentNullException.ThrowIfNull(origins);

@@ -95,6 +95,30 @@ public sealed class ApiKeyLeaseTests
     }
 
     [Fact]
+    public async Task Update_WhileLeased_TellsTheHolder_CreditsItsUnusedUnits_AndKeepsTheCount()
+    {
+        await using var silo = await GatewayCluster.StartAsync();
+        var (keyId, secret) = await silo.CreateTenantWithKeyAsync([], [Daily]); // durable: its count carries over a change
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        var holder = new RecordingHolder(silo);
+        var lease = await Lease(silo, keyId, secret, holder, tokens: 100);
+        Assert.Equal(100, lease.Tokens);
+        holder.Unused = [new LeaseReturn(100, lease.KeyStamp, lease.TenantStamp)];
+        var wider = new ApiKeyDefinition("renamed", [Daily], ["orders"], null);
+
+        Assert.True(await key.UpdateAsync(wider).Bounded());
+
+        Assert.Equal([keyId], holder.Ended);
+        var info = await KeyAsync(silo, keyId);
+        Assert.Equal("renamed", info.Name);
+        Assert.Equal(["orders"], info.Scopes);
+        Assert.Equal(999, info.Usage[0].Remaining); // the request's unit counted, the slice's 100 back
+        Assert.Equal(AdmissionStatus.OutOfScope, (await key.AdmitAsync(new AdmissionRequest(TestKeys.Hash(secret), 1, "billing")).Bounded()).Status);
+        Assert.True(await key.RevokeAsync().Bounded());
+        Assert.False(await key.UpdateAsync(wider).Bounded()); // a revoked key stays as it was
+    }
+
+    [Fact]
     public async Task Rotate_And_Reset_WhileLeased_TellTheHolder()
     {
         await using var silo = await GatewayCluster.StartAsync();

@@ -95,6 +95,29 @@ public sealed class ServiceGrainTests
     }
 
     [Fact]
+    public async Task Update_ReplacesTheDefinition_KeepsTheBreakerWhenItsSettingsStay_AndMovesTheSnapshotOn()
+    {
+        await using var silo = await StartAsync();
+        var definition = Definition([new(A)]) with { CircuitBreaker = new CircuitBreakerDefinition(MinimumThroughput: 4, BreakSeconds: 5) };
+        var service = await CreateAsync(silo, definition);
+        await service.ReportAsync(new OutcomeBatch("fe-1", [new EndpointReport(A, 0, 4, 4)])).Bounded();
+        var before = (await service.GetSnapshotAsync().Bounded())!;
+        Assert.Equal(CircuitState.Open, before.Circuit);
+
+        Assert.True(await service.UpdateAsync(definition with { TimeoutSeconds = 3, HttpVersion = DownstreamHttpVersion.Http2 }).Bounded());
+
+        var after = (await service.GetSnapshotIfChangedAsync(new SnapshotStamp(before.Epoch, before.Version)).Bounded())!;
+        Assert.Equal(3, after.TimeoutSeconds);
+        Assert.Equal(DownstreamHttpVersion.Http2, after.HttpVersion);
+        Assert.Equal(CircuitState.Open, after.Circuit); // same breaker settings: its state stands
+        Assert.True(after.Version > before.Version);
+
+        Assert.True(await service.UpdateAsync(definition with { TimeoutSeconds = 3, HttpVersion = DownstreamHttpVersion.Http2, CircuitBreaker = new CircuitBreakerDefinition(MinimumThroughput: 8) }).Bounded());
+        Assert.Equal(CircuitState.Closed, (await service.GetSnapshotAsync().Bounded())!.Circuit); // new settings: a new breaker
+        Assert.False(await silo.Grains.GetGrain<IServiceGrain>("unknown").UpdateAsync(definition with { Id = "unknown" }).Bounded());
+    }
+
+    [Fact]
     public async Task Quorum_OneFrontEndFailing_WhileOthersSucceed_DoesNotOpen()
     {
         await using var silo = await StartAsync();
