@@ -22,10 +22,50 @@ internal static class AdminEndpoints
         app.MapConfigSchema();
     }
 
-    /// <summary>The ids in one of the cluster's indexes (<see cref="IDirectoryGrain"/>), in the order they were added.</summary>
-    internal static async Task<IResult> ListIdsAsync(IGrainFactory grains, string index)
+    /// <summary>The most ids one page of a list holds. The value is 10,000.</summary>
+    public const int MaxPage = 10_000;
+
+    /// <summary>
+    /// The ids in one of the cluster's indexes (<see cref="IDirectoryGrain"/>), in the order they were added: all
+    /// of them, or with <c>?limit=</c> a page of at most that many after the id <c>?after=</c> names, the next page's
+    /// address in a <c>Link: &lt;…&gt;; rel="next"</c> header while there is one (RFC 8288).
+    /// </summary>
+    internal static async Task<IResult> ListIdsAsync(HttpContext context, IGrainFactory grains, string index)
     {
-        var snapshot = await grains.GetGrain<IDirectoryGrain>(index).GetIfNewerAsync(0);
-        return TypedResults.Json(snapshot?.Ids ?? [], GatewayJson.Options);
+        var query = context.Request.Query;
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var limit = int.MaxValue;
+        if (query["limit"] is { Count: > 0 } given &&
+            (!int.TryParse(given[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPage))
+        {
+            errors["limit"] = $"Must be a whole number from 1 to {MaxPage}.";
+        }
+
+        var ids = (await grains.GetGrain<IDirectoryGrain>(index).GetIfNewerAsync(0))?.Ids ?? [];
+        var start = 0;
+        if (query["after"] is { Count: > 0 } after)
+        {
+            var at = ids.ToList().IndexOf(after[0]!);
+            if (at < 0)
+            {
+                errors["after"] = "Must be an id of this list (the last one of the previous page).";
+            }
+
+            start = at + 1;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Errors.Problem.Validation(errors);
+        }
+
+        var page = ids.Skip(start).Take(limit).ToArray();
+        if (start + page.Length < ids.Count && page.Length > 0)
+        {
+            var next = $"{context.Request.PathBase}{context.Request.Path}?limit={limit}&after={Uri.EscapeDataString(page[^1])}";
+            context.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+        }
+
+        return TypedResults.Json(page, GatewayJson.Options);
     }
 }

@@ -12,9 +12,9 @@ internal static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapGet("/services", (IGrainFactory grains) => AdminEndpoints.ListIdsAsync(grains, IDirectoryGrain.Services))
-            .Produces<List<string>>()
-            .WithSummary("Every service id, oldest first");
+        admin.MapGet("/services", (HttpContext context, IGrainFactory grains) => AdminEndpoints.ListIdsAsync(context, grains, IDirectoryGrain.Services))
+            .Produces<List<string>>().ProducesValidationProblem()
+            .WithSummary("Service ids, oldest first: all, or a page with ?limit=1..10000&after=<id> (the next page in the Link header)");
         admin.MapPost("/services", CreateAsync)
             .JsonBody<CreateServiceRequest>().Produces<ServiceResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)

@@ -18,9 +18,9 @@ internal static partial class TenantEndpoints
 
     public static void MapTenantEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapGet("/tenants", (IGrainFactory grains) => AdminEndpoints.ListIdsAsync(grains, IDirectoryGrain.Tenants))
-            .Produces<List<string>>()
-            .WithSummary("Every tenant id, oldest first");
+        admin.MapGet("/tenants", (HttpContext context, IGrainFactory grains) => AdminEndpoints.ListIdsAsync(context, grains, IDirectoryGrain.Tenants))
+            .Produces<List<string>>().ProducesValidationProblem()
+            .WithSummary("Tenant ids, oldest first: all, or a page with ?limit=1..10000&after=<id> (the next page in the Link header)");
         admin.MapPost("/tenants", CreateAsync)
             .JsonBody<CreateTenantRequest>().Produces<TenantInfo>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)

@@ -45,6 +45,38 @@ public sealed class AdminApiTests(GatewayFactory gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task TenantList_Pages_WithLimitAndAfter_AndALinkToTheNextPage()
+    {
+        using var admin = gateway.CreateAdminClient();
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add(await gateway.CreateTenantAsync());
+        }
+
+        var all = (await Expect.JsonAsync(await admin.GetAsync("/admin/tenants"), 200)).EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(created, all.Where(created.Contains));
+        var paged = new List<string>();
+        var next = "/admin/tenants?limit=2";
+        var pages = 0;
+        while (next is not null && pages++ < 100)
+        {
+            var response = await admin.GetAsync(next);
+            var page = (await Expect.JsonAsync(response, 200)).EnumerateArray().Select(e => e.GetString()!).ToList();
+            Assert.InRange(page.Count, 1, 2);
+            paged.AddRange(page);
+            next = response.Headers.TryGetValues("Link", out var link)
+                ? link.Single().Split(';')[0].Trim('<', '>', ' ')
+                : null;
+        }
+
+        Assert.Equal(all, paged);
+        var problem = await Expect.ProblemAsync(await admin.GetAsync("/admin/tenants?limit=0&after=nobody"), 400, "validation-failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("after", out _));
+    }
+
+    [Fact]
     public async Task Tenant_CreatedTwice_Is409()
     {
         using var admin = gateway.CreateAdminClient();
