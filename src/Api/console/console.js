@@ -11,7 +11,9 @@ let notice = null;      // a message shown above the view until the next navigat
 
 class ApiError extends Error {
   constructor(status, body) {
-    super(body && (body.detail || body.title) ? `${body.title || ''} ${body.detail || ''}`.trim() : `HTTP ${status}`);
+    // A validation problem names each field: those go into the message too.
+    const fields = body && body.errors ? ' ' + Object.entries(body.errors).map(([field, error]) => `${field}: ${error}`).join('; ') : '';
+    super(body && (body.detail || body.title) ? `${body.title || ''} ${body.detail || ''}${fields}`.trim() : `HTTP ${status}`);
     this.status = status;
   }
 }
@@ -111,10 +113,43 @@ function showError(error) {
   status.className = 'error';
 }
 
+// A form of labelled inputs; on submit the values go to submit(values) as a change, then the view redraws.
+function form(testid, title, fields, submit) {
+  const inputs = fields.map(f => h('input', { name: f.name, type: f.type || 'text', placeholder: f.placeholder || '', required: f.required, min: f.min, 'aria-label': f.label, 'data-testid': `${testid}-${f.name}` }));
+  const element = h('form', { class: 'create', 'data-testid': testid },
+    h('strong', null, title + ' '),
+    fields.map((f, i) => h('label', null, f.label + ' ', inputs[i])),
+    h('button', { type: 'submit', 'data-testid': `${testid}-submit` }, 'Create'));
+  element.addEventListener('submit', event => {
+    event.preventDefault();
+    const values = Object.fromEntries(fields.map((f, i) => [f.name, inputs[i].value.trim()]));
+    change(() => submit(values));
+  });
+  return element;
+}
+
+// An optional per-minute token bucket from a form's number field.
+const perMinute = value => value ? [{ name: 'per-minute', algorithm: 'token-bucket', limit: Number(value), windowSeconds: 60 }] : [];
+
 async function tenantsView() {
   const ids = await api('GET', '/admin/tenants');
-  return [h('h2', null, 'Tenants'),
+  const create = form('create-tenant', 'New tenant', [
+    { name: 'id', label: 'Id', placeholder: 'acme', required: true },
+    { name: 'name', label: 'Name', placeholder: 'Acme', required: true },
+    { name: 'perMinute', label: 'Requests a minute', type: 'number', min: 1, placeholder: 'no limit' },
+  ], async v => {
+    await api('POST', '/admin/tenants', { id: v.id, name: v.name, limits: perMinute(v.perMinute) });
+    location.hash = `#/tenants/${enc(v.id)}`;
+  });
+  return [h('h2', null, 'Tenants'), create,
     table(['Tenant'], ids.map(id => h('tr', null, h('td', null, link(`#/tenants/${enc(id)}`, id)))), 'tenants')];
+}
+
+// A secret shown once, with a button that copies it.
+function secretNotice(text, secret) {
+  return h('div', { class: 'notice' }, h('p', null, text),
+    h('p', { class: 'secret', 'data-testid': 'created-key' }, secret),
+    h('button', { type: 'button', onclick: () => navigator.clipboard.writeText(secret) }, 'Copy'));
 }
 
 async function tenantView(id) {
@@ -126,6 +161,15 @@ async function tenantView(id) {
   ]);
   const suspended = tenant.status === 'suspended';
   const toggle = suspended ? 'resume' : 'suspend';
+  const createKey = form('create-key', 'New key', [
+    { name: 'name', label: 'Name', placeholder: 'default' },
+    { name: 'scopes', label: 'Services (comma-separated)', placeholder: 'every service' },
+    { name: 'perMinute', label: 'Requests a minute', type: 'number', min: 1, placeholder: 'tenant limits only' },
+  ], async v => {
+    const scopes = v.scopes ? v.scopes.split(',').map(x => x.trim()).filter(x => x) : [];
+    const created = await api('POST', `/admin/tenants/${enc(id)}/keys`, { name: v.name || undefined, scopes, limits: perMinute(v.perMinute) });
+    notice = secretNotice(`Key ${created.id} created. The full key is shown this once:`, created.key);
+  });
   return [
     h('h2', null, `${tenant.name} (${tenant.id}) `, badge(tenant.status, suspended ? 'bad' : 'good', 'tenant-status')),
     h('div', { class: 'actions' },
@@ -134,6 +178,7 @@ async function tenantView(id) {
     h('h3', null, 'Limits'),
     limitsTable(tenant.limits, tenant.usage, 'tenant'),
     h('h3', null, `Keys (${tenant.keyIds.length}${tenant.keyIds.length > shown.length ? `, newest ${shown.length} shown` : ''})`),
+    createKey,
     table(['Key', 'Name', 'Status', 'Remaining'], keys.filter(k => k).map(key => h('tr', null,
       h('td', null, link(`#/keys/${enc(key.id)}`, key.id)),
       h('td', null, key.name),
@@ -181,7 +226,15 @@ async function keyView(id) {
 
 async function servicesView() {
   const ids = await api('GET', '/admin/services');
-  return [h('h2', null, 'Services'),
+  const create = form('create-service', 'New service', [
+    { name: 'id', label: 'Id', placeholder: 'orders', required: true },
+    { name: 'url', label: 'Endpoint URL', placeholder: 'http://orders.internal:8080', required: true },
+    { name: 'timeoutSeconds', label: 'Timeout (s)', type: 'number', min: 1, placeholder: '10' },
+  ], async v => {
+    await api('POST', '/admin/services', { id: v.id, endpoints: [{ url: v.url }], timeoutSeconds: v.timeoutSeconds ? Number(v.timeoutSeconds) : undefined });
+    location.hash = `#/services/${enc(v.id)}`;
+  });
+  return [h('h2', null, 'Services'), create,
     table(['Service'], ids.map(id => h('tr', null, h('td', null, link(`#/services/${enc(id)}`, id)))), 'services')];
 }
 
@@ -247,7 +300,8 @@ async function render() {
 
 async function refresh() {
   // Not while a change runs or while someone types (a redraw would take the field away).
-  if (busy || document.activeElement instanceof HTMLInputElement) return;
+  // A form with focus (its button about to be clicked) counts as typing too.
+  if (busy || document.activeElement instanceof HTMLInputElement || (document.activeElement && document.activeElement.closest('form'))) return;
   try {
     await render();
   } catch (error) {

@@ -126,6 +126,48 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
     }
 
     [Fact]
+    public async Task CreatingATenantKeyAndServiceFromThePages_TheKeyShownOnceWorksThroughTheProxy()
+    {
+        var tenant = GatewayFactory.NewId("ui");
+        var service = GatewayFactory.NewId("svc");
+        await SignInAsync();
+
+        // A bad id is refused with the field named, and nothing is created.
+        await _page.GetByTestId("create-tenant-id").FillAsync("Not Valid");
+        await _page.GetByTestId("create-tenant-name").FillAsync("UI tenant");
+        await _page.GetByTestId("create-tenant-submit").ClickAsync();
+        await Assertions.Expect(_page.Locator("#status")).ToContainTextAsync("id:", SoonContains);
+
+        await _page.GetByTestId("create-tenant-id").FillAsync(tenant);
+        await _page.GetByTestId("create-tenant-perMinute").FillAsync("100");
+        await _page.GetByTestId("create-tenant-submit").ClickAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex($"#/tenants/{tenant}$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await Assertions.Expect(_page.GetByTestId("tenant-remaining-per-minute")).ToHaveTextAsync("100", Soon);
+
+        await _page.GetByTestId("create-key-name").FillAsync("from-the-page");
+        await _page.GetByTestId("create-key-scopes").FillAsync(service);
+        await _page.GetByTestId("create-key-submit").ClickAsync();
+        var key = (await _page.GetByTestId("created-key").TextContentAsync(new() { Timeout = 15_000 }))!.Trim();
+        Assert.StartsWith("sk_", key, StringComparison.Ordinal);
+        await Assertions.Expect(_page.GetByTestId("tenant-keys")).ToContainTextAsync("from-the-page", SoonContains);
+        await AssertNotBlankAsync("key-created");
+
+        await _page.GotoAsync("/console/#/services");
+        await _page.GetByTestId("create-service-id").FillAsync(service);
+        await _page.GetByTestId("create-service-url").FillAsync(_downstream.BaseUrl);
+        await _page.GetByTestId("create-service-timeoutSeconds").FillAsync("5");
+        await _page.GetByTestId("create-service-submit").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("endpoints")).ToContainTextAsync(_downstream.BaseUrl, SoonContains);
+        await AssertNotBlankAsync("service-created");
+
+        using var client = gateway.CreateKeyClient(key);
+        await Expect.StatusAsync(await client.GetAsync($"/{service}/echo/created"), 200);
+        using var admin = gateway.CreateAdminClient();
+        var keyInfo = await admin.GetFromJsonAsync<JsonElement>($"/admin/keys/{await KeyIdAsync(tenant, key)}");
+        Assert.Equal(service, keyInfo.GetProperty("scopes")[0].GetString());
+    }
+
+    [Fact]
     public async Task TheOrleansDashboard_ListsTheKeyGrainType_AfterTraffic()
     {
         var (key, _, service) = await KeyAndServiceAsync();
