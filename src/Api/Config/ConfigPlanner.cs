@@ -25,10 +25,10 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
     {
         var live = await LoadAsync();
         return new GatewayConfig(
-            [.. live.Tenants.Select(t => new TenantConfig(
+            [.. live.Tenants.Values.Select(t => new TenantConfig(
                 t.Info.Id, t.Info.Name, t.Info.Status, t.Info.Limits, t.Info.CorsOrigins,
                 [.. t.Keys.Select(k => new KeyConfig(k.Id, k.Name, k.Limits, k.Scopes, k.ExpiresAt))]))],
-            [.. live.Services.Select(ServiceConfig.From)]);
+            [.. live.Services.Values.Select(ServiceConfig.From)]);
     }
 
     /// <summary>What applying <paramref name="config"/> would change; null with the errors when it is not valid.</summary>
@@ -95,16 +95,12 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
             }
 
             var id = t.Id ?? string.Empty;
-            var current = live.Tenants.FirstOrDefault(l => string.Equals(l.Info.Id, id, StringComparison.Ordinal));
+            var current = live.Tenants.GetValueOrDefault(id);
             var desired = new TenantFields(t.Name ?? string.Empty, t.Status ?? TenantStatus.Active, t.Limits ?? [], origins);
             var fields = Diff(current is null ? null : TenantFields.From(current.Info), desired);
-            if (current is null)
+            if (Action(current is not null, fields) is { } action)
             {
-                steps.Add(new TenantStep(new ConfigChange("tenant", id, "create", fields), id, desired, Create: true));
-            }
-            else if (fields.Count > 0)
-            {
-                steps.Add(new TenantStep(new ConfigChange("tenant", id, "update", fields), id, desired, Create: false));
+                steps.Add(new TenantStep(new ConfigChange("tenant", id, action, fields), id, desired, Create: current is null));
             }
             else
             {
@@ -137,13 +133,10 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
             var desired = new KeyFields(name, k.Limits ?? [], k.Scopes ?? [], k.ExpiresAt?.ToUniversalTime());
             var fields = Diff(match is null ? null : new KeyFields(match.Name, match.Limits, match.Scopes, match.ExpiresAt?.ToUniversalTime()), desired);
             var definition = new ApiKeyDefinition(name, desired.Limits, desired.Scopes, k.ExpiresAt);
-            if (match is null)
+            if (Action(match is not null, fields) is { } action)
             {
-                steps.Add(new KeyStep(new ConfigChange("key", $"{tenant.Id}/{name}", "create", fields), tenant.Id ?? string.Empty, null, definition));
-            }
-            else if (fields.Count > 0)
-            {
-                steps.Add(new KeyStep(new ConfigChange("key", match.Id, "update", fields), match.TenantId, match.Id, definition));
+                steps.Add(new KeyStep(
+                    new ConfigChange("key", match?.Id ?? $"{tenant.Id}/{name}", action, fields), tenant.Id ?? string.Empty, match?.Id, definition));
             }
             else
             {
@@ -208,16 +201,12 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 errors[$"services[{i}].id"] = $"Service '{definition.Id}' is given twice.";
             }
 
-            var current = live.Services.FirstOrDefault(l => string.Equals(l.Id, definition.Id, StringComparison.Ordinal));
+            var current = live.Services.GetValueOrDefault(definition.Id);
             var fields = Diff(current is null ? null : ServiceConfig.From(current), ServiceConfig.From(definition));
             fields.RemoveAll(f => f.Field == "id");
-            if (current is null)
+            if (Action(current is not null, fields) is { } action)
             {
-                steps.Add(new ServiceStep(new ConfigChange("service", definition.Id, "create", fields), definition, Create: true));
-            }
-            else if (fields.Count > 0)
-            {
-                steps.Add(new ServiceStep(new ConfigChange("service", definition.Id, "update", fields), definition, Create: false));
+                steps.Add(new ServiceStep(new ConfigChange("service", definition.Id, action, fields), definition, Create: current is null));
             }
             else
             {
@@ -236,20 +225,22 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 if (!t.Create || !await tenant.CreateAsync(new TenantDefinition(d.Name, d.Limits, d.CorsOrigins)))
                 {
                     // An update, or a create that met a tenant made meanwhile: each field that differs is set.
-                    var now = await tenant.GetAsync();
-                    if (now is not null && !string.Equals(now.Name, d.Name, StringComparison.Ordinal))
+                    if (await tenant.GetAsync() is { } now)
                     {
-                        await tenant.SetNameAsync(d.Name);
-                    }
+                        if (!string.Equals(now.Name, d.Name, StringComparison.Ordinal))
+                        {
+                            await tenant.SetNameAsync(d.Name);
+                        }
 
-                    if (now is not null && !Same(now.Limits, d.Limits))
-                    {
-                        await tenant.SetLimitsAsync(d.Limits);
-                    }
+                        if (!now.Limits.SequenceEqual(d.Limits))
+                        {
+                            await tenant.SetLimitsAsync(d.Limits);
+                        }
 
-                    if (now is not null && !now.CorsOrigins.SequenceEqual(d.CorsOrigins, StringComparer.Ordinal))
-                    {
-                        await tenant.SetCorsOriginsAsync(d.CorsOrigins);
+                        if (!now.CorsOrigins.SequenceEqual(d.CorsOrigins, StringComparer.Ordinal))
+                        {
+                            await tenant.SetCorsOriginsAsync(d.CorsOrigins);
+                        }
                     }
                 }
 
@@ -296,7 +287,9 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
         }));
         var serviceIds = (await grains.GetGrain<IDirectoryGrain>(IDirectoryGrain.Services).GetIfNewerAsync(0))?.Ids ?? [];
         var services = await Task.WhenAll(serviceIds.Select(id => grains.GetGrain<IServiceGrain>(id).GetAsync()));
-        return new Live([.. tenants.OfType<LiveTenant>()], [.. services.OfType<ServiceInfo>().Select(s => s.Definition)]);
+        return new Live(
+            new(tenants.OfType<LiveTenant>().Select(t => KeyValuePair.Create(t.Info.Id, t)), StringComparer.Ordinal),
+            new(services.OfType<ServiceInfo>().Select(s => KeyValuePair.Create(s.Definition.Id, s.Definition)), StringComparer.Ordinal));
     }
 
     /// <summary>The fields of <paramref name="desired"/> that differ from <paramref name="current"/> (all that are set, for a create).</summary>
@@ -326,7 +319,8 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
         return changes;
     }
 
-    private static bool Same(IReadOnlyList<LimitDefinition> a, IReadOnlyList<LimitDefinition> b) => a.SequenceEqual(b);
+    /// <summary><c>create</c> for an object the gateway lacks, <c>update</c> when fields differ, null when it is as the document says.</summary>
+    private static string? Action(bool exists, List<FieldChange> fields) => !exists ? "create" : fields.Count > 0 ? "update" : null;
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Audit: configuration applied, {Changes} object(s) created or updated, {Keys} key(s) created")]
     private static partial void LogApplied(ILogger logger, int changes, int keys);
@@ -336,7 +330,8 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
 
     private sealed record LiveTenant(TenantInfo Info, IReadOnlyList<ApiKeyInfo> Keys);
 
-    private sealed record Live(IReadOnlyList<LiveTenant> Tenants, IReadOnlyList<ServiceDefinition> Services);
+    /// <summary>The live objects by id, in the directories' order (the export's).</summary>
+    private sealed record Live(OrderedDictionary<string, LiveTenant> Tenants, OrderedDictionary<string, ServiceDefinition> Services);
 
     /// <summary>A tenant's fields as the document gives them, compared field by field.</summary>
     private sealed record TenantFields(string Name, TenantStatus Status, IReadOnlyList<LimitDefinition> Limits, IReadOnlyList<string> CorsOrigins)

@@ -117,33 +117,21 @@ internal sealed partial class LeaseTable : ILeaseHolder
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId)
-    {
-        if (!_keys.TryGetValue(keyId, out var lease))
-        {
-            return Task.FromResult<IReadOnlyList<LeaseReturn>>([]);
-        }
-
-        var unused = lease.End();
-        _metrics.LeaseEvent("ended");
-        foreach (var returned in unused)
-        {
-            _metrics.LeaseReturned(returned.Tokens);
-        }
-
-        return Task.FromResult<IReadOnlyList<LeaseReturn>>(unused);
-    }
+    public Task<IReadOnlyList<LeaseReturn>> LeasesEndedAsync(string keyId) => Answer(keyId, "ended", lease => lease.End());
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<LeaseReturn>> GiveBackAsync(string keyId)
+    public Task<IReadOnlyList<LeaseReturn>> GiveBackAsync(string keyId) => Answer(keyId, "given-back", lease => lease.GiveBack(_time.GetTimestamp()));
+
+    /// <summary>Answers a key grain with what <paramref name="take"/> took out of the key's lease here, counted as <paramref name="leaseEvent"/>.</summary>
+    private Task<IReadOnlyList<LeaseReturn>> Answer(string keyId, string leaseEvent, Func<KeyLease, List<LeaseReturn>> take)
     {
         if (!_keys.TryGetValue(keyId, out var lease))
         {
             return Task.FromResult<IReadOnlyList<LeaseReturn>>([]);
         }
 
-        var unused = lease.GiveBack(_time.GetTimestamp());
-        _metrics.LeaseEvent("given-back");
+        var unused = take(lease);
+        _metrics.LeaseEvent(leaseEvent);
         foreach (var returned in unused)
         {
             _metrics.LeaseReturned(returned.Tokens);

@@ -129,7 +129,10 @@ public sealed partial class ApiKeyGrain
         return new AdmissionLease(admitted, View(s), slice, validFor, TimeSpan.Zero, keyStamp, slice > 0 ? tenant.Stamp : LeaseStamp.None);
     }
 
-    public async Task ReturnLeaseAsync(LeaseReturn returned)
+    public Task ReturnLeaseAsync(LeaseReturn returned) => CreditAsync(returned);
+
+    /// <summary>Credits what a holder did not use of a slice: to the key's counters here, to the tenant's there.</summary>
+    private async Task CreditAsync(LeaseReturn returned)
     {
         ArgumentNullException.ThrowIfNull(returned);
         if (returned.Tokens <= 0 || !state.RecordExists)
@@ -163,12 +166,7 @@ public sealed partial class ApiKeyGrain
         var credited = 0L;
         foreach (var unused in (await Task.WhenAll(holders.Select(h => GiveBackAsync(h, keyId)))).SelectMany(r => r))
         {
-            _limits.Return(unused.Tokens, unused.KeyStamp);
-            if (unused.TenantStamp.Epoch != Guid.Empty)
-            {
-                await Tenant().ReturnLeaseAsync(unused.Tokens, unused.TenantStamp);
-            }
-
+            await CreditAsync(unused);
             credited += unused.Tokens;
         }
 

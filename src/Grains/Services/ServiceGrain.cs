@@ -112,12 +112,12 @@ public sealed partial class ServiceGrain(
         var urls = definition.Endpoints.Select(e => e.Url).ToArray();
         if (old.CircuitBreaker != definition.CircuitBreaker)
         {
-            _breaker = new CircuitBreaker((definition.CircuitBreaker ?? CircuitBreakerDefinition.Default).ToOptions(), time);
+            _breaker = NewBreaker(definition);
         }
 
         if (old.OutlierDetection != definition.OutlierDetection)
         {
-            _outliers = new OutlierDetector((definition.OutlierDetection ?? OutlierDetectionDefinition.Default).ToOptions(), time, urls);
+            _outliers = NewOutliers(definition, urls);
         }
         else
         {
@@ -264,11 +264,17 @@ public sealed partial class ServiceGrain(
     private void Configure(ServiceDefinition definition)
     {
         var urls = definition.Endpoints.Select(e => e.Url).ToArray();
-        _breaker = new CircuitBreaker((definition.CircuitBreaker ?? CircuitBreakerDefinition.Default).ToOptions(), time);
-        _outliers = new OutlierDetector((definition.OutlierDetection ?? OutlierDetectionDefinition.Default).ToOptions(), time, urls);
+        _breaker = NewBreaker(definition);
+        _outliers = NewOutliers(definition, urls);
         ConfigureHealthChecks(definition, urls);
         Rebuild();
     }
+
+    private CircuitBreaker NewBreaker(ServiceDefinition definition) =>
+        new((definition.CircuitBreaker ?? CircuitBreakerDefinition.Default).ToOptions(), time);
+
+    private OutlierDetector NewOutliers(ServiceDefinition definition, IReadOnlyList<string> urls) =>
+        new((definition.OutlierDetection ?? OutlierDetectionDefinition.Default).ToOptions(), time, urls);
 
     private bool IsAvailable(EndpointDefinition endpoint) =>
         !endpoint.Drain && HealthOf(endpoint.Url) != EndpointHealth.Unhealthy && !_outliers!.IsEjected(endpoint.Url);
