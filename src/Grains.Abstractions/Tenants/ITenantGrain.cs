@@ -67,4 +67,11 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Gives back units a key grain reserved and did not hand on or its holder did not use.</summary>
     [Alias("ReturnLease"), OneWay]
     Task ReturnLeaseAsync(long tokens, LeaseStamp stamp);
+
+    /// <summary>
+    /// Gives back units like <see cref="ReturnLeaseAsync"/> and answers once they are credited, so a caller that
+    /// cannot send again later (a key grain being deactivated) learns whether they arrived.
+    /// </summary>
+    [Alias("ReturnLeaseAcknowledged")]
+    Task ReturnLeaseAcknowledgedAsync(long tokens, LeaseStamp stamp);
 }

@@ -23,6 +23,9 @@ public sealed partial class ApiKeyGrain
     /// <summary>How long before it ends a share is renewed. The value is 250 ms.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How many times a share is offered back to the tenant as the activation ends. The value is 3.</summary>
+    private const int DeactivationReturnAttempts = 3;
+
     private TenantShare? _share;
     private Task? _shareRenewal;
     private IGrainTimer? _shareTimer;
@@ -161,6 +164,38 @@ public sealed partial class ApiKeyGrain
         }
     }
 
+    /// <summary>
+    /// Gives the tenant back what the share did not use as the activation ends, waiting for the tenant to
+    /// confirm: a one-way return sent while silos stop can be dropped, and nothing here would send it again.
+    /// Tried <see cref="DeactivationReturnAttempts"/> times (the tenant may itself be moving); after that the
+    /// units count as spent, the safe direction.
+    /// </summary>
+    private async Task ReturnShareOnDeactivationAsync(CancellationToken cancellationToken)
+    {
+        if (TakeShare() is not { } unused)
+        {
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Tenant().ReturnLeaseAcknowledgedAsync(unused.Tokens, unused.TenantStamp).WaitAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < DeactivationReturnAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                LogShareReturnRetried(logger, this.GetPrimaryKeyString(), attempt, ex.GetType().Name);
+            }
+            catch (Exception ex)
+            {
+                LogShareReturnFailed(logger, this.GetPrimaryKeyString(), unused.Tokens, ex.GetType().Name);
+                return;
+            }
+        }
+    }
+
     /// <summary>Drops the share and answers what it did not use, for the tenant (none when there was nothing).</summary>
     private LeaseReturn? TakeShare()
     {
@@ -191,6 +226,12 @@ public sealed partial class ApiKeyGrain
 
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 803, Level = LogLevel.Debug, Message = "Returning the tenant share of key {KeyId} on deactivation failed (attempt {Attempt}, {Error}); trying again")]
+    private static partial void LogShareReturnRetried(ILogger logger, string keyId, int attempt, string error);
+
+    [LoggerMessage(EventId = 804, Level = LogLevel.Warning, Message = "Returning the tenant share of key {KeyId} on deactivation failed ({Tokens} units, {Error}); they count as spent")]
+    private static partial void LogShareReturnFailed(ILogger logger, string keyId, long tokens, string error);
 
     [LoggerMessage(EventId = 802, Level = LogLevel.Debug, Message = "Renewing the tenant share of key {KeyId} failed ({Error}); its next request asks the tenant")]
     private static partial void LogShareRenewalFailed(ILogger logger, string keyId, string error);

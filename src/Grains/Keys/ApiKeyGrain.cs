@@ -49,11 +49,10 @@ public sealed partial class ApiKeyGrain(
     /// leases over to the next one: holders keep admitting from their slices, and what they give back later is
     /// credited there.
     /// </summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        ReturnShare();
-        return _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString());
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        Task.WhenAll(
+            ReturnShareOnDeactivationAsync(cancellationToken),
+            _limits.FlushOnDeactivationAsync(this.GetPrimaryKeyString()));
 
     /// <summary>Durable limits are written by a timer, started once the grain has any.</summary>
     private void EnsureCheckpointTimer() =>

@@ -67,6 +67,8 @@ public sealed partial class TenantGrain
         return Task.CompletedTask;
     }
 
+    public Task ReturnLeaseAcknowledgedAsync(long tokens, LeaseStamp stamp) => ReturnLeaseAsync(tokens, stamp);
+
     /// <summary>
     /// Tells every key that may still hold a slice or a cached refusal to end its leases, forgets them, and
     /// credits what they and their holders did not use.
