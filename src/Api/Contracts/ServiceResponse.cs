@@ -5,7 +5,7 @@ namespace Silo.Api.Contracts;
 
 /// <summary>
 /// A service as <c>GET /admin/services/{service}</c> shows it: settings, live endpoint status and breaker, its
-/// panic threshold and whether it is in panic now.
+/// panic threshold and whether it is in panic now, and the keys its forwarded requests are signed with (never their secrets).
 /// </summary>
 public sealed record ServiceResponse(
     string Id,
@@ -21,7 +21,8 @@ public sealed record ServiceResponse(
     long HealthCheckRounds,
     long Version,
     DateTimeOffset CreatedAt,
-    DownstreamHttpVersion HttpVersion)
+    DownstreamHttpVersion HttpVersion,
+    IReadOnlyList<SigningKeyInfo> Signing)
 {
     public static ServiceResponse From(ServiceInfo info)
     {
@@ -35,6 +36,6 @@ public sealed record ServiceResponse(
             d.Id, info.EndpointStatus, d.LoadBalancing, d.PanicThreshold(), info.Panic, d.TimeoutSeconds, d.HealthCheck,
             d.CircuitBreaker ?? CircuitBreakerDefinition.Default,
             outliers with { UnejectOnHealthyCheck = outliers.UnejectsOnHealthyCheck() },
-            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion);
+            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion, info.Signing ?? []);
     }
 }

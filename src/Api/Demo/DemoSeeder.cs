@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Silo.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,7 +16,7 @@ namespace Silo.Api.Demo;
 
 /// <summary>
 /// Seeds the embedded default once the server listens: tenant <c>demo</c>, a demo key and service
-/// <c>echo</c> (pointing at the built-in echo endpoint), then prints how to call them. The banner goes to
+/// <c>echo</c> (pointing at the built-in echo endpoint, its forwarded requests signed), then prints how to call them. The banner goes to
 /// standard output on purpose, not to the log: it is the one place the demo key and a generated admin
 /// token are shown, and log pipelines must never carry secrets.
 /// </summary>
@@ -66,8 +67,14 @@ internal sealed partial class DemoSeeder(
             }
 
             await grains.GetGrain<ITenantGrain>(TenantId).CreateAsync(new TenantDefinition("Demo tenant", [new LimitDefinition("tenant-per-minute", LimitAlgorithm.TokenBucket, 1000, 60)]));
-            await grains.GetGrain<IServiceGrain>(ServiceId).CreateAsync(new ServiceDefinition(
+            var service = grains.GetGrain<IServiceGrain>(ServiceId);
+            await service.CreateAsync(new ServiceDefinition(
                 ServiceId, [new EndpointDefinition(address + DemoEchoEndpoints.BasePath)], LoadBalancingPolicy.RoundRobin, 10, null, null));
+            if ((await service.GetAsync())?.Signing is not { Count: > 0 })
+            {
+                // The echo verifies what the gateway signs: a newcomer sees signed forwarding work from the first call.
+                await service.AddSigningKeyAsync("sig_demo", RandomNumberGenerator.GetBytes(32), TimeSpan.Zero);
+            }
 
             var (keyId, key, secret) = ApiKeyFormat.Generate();
             await grains.GetGrain<ITenantGrain>(TenantId).CreateKeyAsync(

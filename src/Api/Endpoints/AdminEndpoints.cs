@@ -18,6 +18,7 @@ internal static class AdminEndpoints
         admin.MapTenantEndpoints();
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();
+        admin.MapSigningKeyEndpoints();
         admin.MapConfigEndpoints();
         app.MapConfigSchema();
     }

@@ -66,25 +66,60 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var feature = new ProxyFeature
+        var (signing, aborted) = await PrepareSigningAsync(
+            context, route, admitted.TenantId!, credentials!.Value.KeyId, time, () => ReportAsync(grains, routes, outcomes, metrics, service, probe, null));
+        if (aborted)
         {
-            Service = service,
-            PathAndQuery = pathAndQuery,
-            Endpoints = new RouteSelection(route),
-            Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
-            HttpVersion = route.Snapshot.HttpVersion,
-            Admission = admitted,
-            ProbeToken = probe,
-            // The probe, too, may be retried on another endpoint (never the same one): its outcome is its last
-            // attempt's, so one dead endpoint the checks still hold healthy cannot fail it while another is back.
-            MaxAttempts = probe is null || route.EndpointCount > 1 ? ProxyFeature.DefaultMaxAttempts : 1,
-            Budget = route.Budget,
-            IdempotencyScope = admitted.TenantId,
-        };
+            return;
+        }
+
+        var feature = NewFeature(service, pathAndQuery, route, admitted, probe, signing);
         context.Features.Set(feature);
         var error = await pipeline.ForwardAsync(context, feature);
         await ForwardingPipeline.AnswerAsync(context, feature, error);
         await ReportAsync(grains, routes, outcomes, metrics, service, probe, feature);
+    }
+
+    private static ProxyFeature NewFeature(string service, string pathAndQuery, ServiceRoute route, AdmissionResult admitted, long? probe, ForwardSigning? signing) => new()
+    {
+        Service = service,
+        PathAndQuery = pathAndQuery,
+        Endpoints = new RouteSelection(route),
+        Timeout = TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds),
+        HttpVersion = route.Snapshot.HttpVersion,
+        Admission = admitted,
+        ProbeToken = probe,
+        // The probe, too, may be retried on another endpoint (never the same one): its outcome is its last
+        // attempt's, so one dead endpoint the checks still hold healthy cannot fail it while another is back.
+        MaxAttempts = probe is null || route.EndpointCount > 1 ? ProxyFeature.DefaultMaxAttempts : 1,
+        Budget = route.Budget,
+        IdempotencyScope = admitted.TenantId,
+        Signing = signing,
+    };
+
+    /// <summary>
+    /// A signing service's request: its body is read for the digest before anything is sent. When that fails
+    /// (too large, too slow: the exception goes on to the handler; the client gone: aborted), nothing went out,
+    /// and <paramref name="giveBack"/> reports so (a probe goes back).
+    /// </summary>
+    private static async Task<(ForwardSigning? Signing, bool Aborted)> PrepareSigningAsync(
+        HttpContext context, ServiceRoute route, string tenantId, string keyId, TimeProvider time, Func<Task> giveBack)
+    {
+        try
+        {
+            var prepared = await ForwardSigning.PrepareAsync(context, route.Snapshot, tenantId, keyId, time);
+            if (prepared.Aborted)
+            {
+                await giveBack();
+            }
+
+            return prepared;
+        }
+        catch (BadHttpRequestException)
+        {
+            await giveBack();
+            throw;
+        }
     }
 
     /// <summary>The refusal of a request nothing need be looked up for; null to go on.</summary>

@@ -50,7 +50,7 @@ internal static class ForwardRetries
         !HasBody(request);
 
     /// <summary>A declared body: Content-Length above 0 or any Transfer-Encoding (or a body the server detected).</summary>
-    private static bool HasBody(HttpRequest request) =>
+    internal static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 ||
         request.Headers.TransferEncoding.Count > 0 ||
         (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);

@@ -2,6 +2,7 @@ using Silo.Api.Auth;
 using Silo.Api.Edge;
 using Silo.Api.Hosting;
 using Silo.Grains.Idempotency;
+using Silo.Signing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Silo.Api.Forwarding;
@@ -14,7 +15,8 @@ namespace Silo.Api.Forwarding;
 /// set; the target is the endpoint's base URL plus the raw path (<see cref="ForwardPath"/>). Responses: a
 /// retryable 5xx is discarded when the retry can go (<see cref="ForwardRetries"/>); otherwise the head is
 /// copied without downstream CORS headers and headers named in <c>Connection</c>, with the gateway's
-/// rate-limit headers and request id, and recorded when the request carries an Idempotency-Key.
+/// rate-limit headers and request id, and recorded when the request carries an Idempotency-Key. Client-sent
+/// <c>Silo-Tenant-Id</c>/<c>Silo-Key-Id</c> never pass; a signing service's requests are signed last (<see cref="ForwardSigning"/>).
 /// </summary>
 internal sealed class GatewayTransformer : HttpTransformer
 {
@@ -32,32 +34,7 @@ internal sealed class GatewayTransformer : HttpTransformer
         var headers = proxyRequest.Headers;
         var chain = httpContext.Features.Get<ForwardedChain>();
 
-        headers.Host = null;
-        headers.Remove(ApiKeyCredentials.HeaderName);
-        if (ApiKeyCredentials.UsesAuthorizationHeader(incoming))
-        {
-            headers.Authorization = null;
-        }
-
-        List<string>? drop = null;
-        foreach (var header in headers.NonValidated)
-        {
-            if (header.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || (chain is null && ClientAddressHeaders.Contains(header.Key)))
-            {
-                (drop ??= []).Add(header.Key);
-            }
-        }
-
-        foreach (var name in drop ?? [])
-        {
-            headers.Remove(name);
-        }
-
-        foreach (var name in ConnectionTokens.Named(incoming.Headers.Connection))
-        {
-            headers.Remove(name);
-            proxyRequest.Content?.Headers.Remove(name);
-        }
+        DropClientHeaders(proxyRequest, incoming, chain, signing: feature.Signing is not null);
 
         // Client-supplied X-Forwarded-* are dropped above: only a trusted proxy's chain is passed on (with the
         // proxy appended); otherwise the gateway states what it saw itself.
@@ -83,6 +60,44 @@ internal sealed class GatewayTransformer : HttpTransformer
         var attempt = feature.Current;
         attempt.Target = ForwardPath.Target(attempt.Endpoint.Url, feature.PathAndQuery);
         proxyRequest.RequestUri = attempt.Target;
+        feature.Signing?.Apply(proxyRequest, attempt.Target);
+    }
+
+    /// <summary>
+    /// Removes what the client sent that must not reach the downstream: the gateway credential, forwarding and
+    /// address headers (unless a trusted proxy sent them), headers named in <c>Connection</c>, the caller identity
+    /// headers the gateway sets itself and, for a signing service, any signature headers.
+    /// </summary>
+    private static void DropClientHeaders(HttpRequestMessage proxyRequest, HttpRequest incoming, ForwardedChain? chain, bool signing)
+    {
+        var headers = proxyRequest.Headers;
+        headers.Host = null;
+        headers.Remove(ApiKeyCredentials.HeaderName);
+        if (ApiKeyCredentials.UsesAuthorizationHeader(incoming))
+        {
+            headers.Authorization = null;
+        }
+
+        List<string> drop = [SiloSignature.TenantIdHeader, SiloSignature.KeyIdHeader];
+        if (signing)
+        {
+            drop.AddRange(SiloSignature.Headers);
+        }
+
+        foreach (var header in headers.NonValidated)
+        {
+            if (header.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || (chain is null && ClientAddressHeaders.Contains(header.Key)))
+            {
+                drop.Add(header.Key);
+            }
+        }
+
+        drop.AddRange(ConnectionTokens.Named(incoming.Headers.Connection));
+        foreach (var name in drop)
+        {
+            headers.Remove(name);
+            proxyRequest.Content?.Headers.Remove(name);
+        }
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public sealed class ProxyFeature
     /// <summary>Idempotency-Key records are kept per scope (the tenant id); null passes the header on untouched.</summary>
     public string? IdempotencyScope { get; init; }
 
+    /// <summary>How attempts are signed for the downstream; null: the service does not sign.</summary>
+    internal ForwardSigning? Signing { get; init; }
+
     /// <summary>Every attempt made, in order, with how it ended.</summary>
     public IList<ForwardAttempt> Attempts { get; } = [];
 

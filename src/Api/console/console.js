@@ -246,6 +246,16 @@ async function serviceView(id) {
   // Draining rewrites the endpoint list with one endpoint's flag turned; the others stay as they are.
   const setDrain = (url, drain) => api('PUT', `/admin/services/${enc(id)}/endpoints`,
     service.endpoints.map(e => ({ url: e.url, weight: e.weight, drain: e.url === url ? drain : e.drain })));
+  // Signing: a new key's secret is shown once; earlier keys sign beside it for the overlap.
+  const overlap = h('input', { type: 'number', min: 0, max: 2592000, value: 3600, 'aria-label': 'Overlap in seconds', 'data-testid': 'signing-overlap' });
+  const addSigningKey = async () => {
+    const added = await api('POST', `/admin/services/${enc(id)}/signing-keys`, { overlapSeconds: Number(overlap.value) });
+    notice = secretNotice(`Forwarded requests are now signed with key ${added.keyId}. Its secret (base64) is shown this once:`, added.secret);
+  };
+  const stopSigning = async () => {
+    if (!window.confirm(`Stop signing requests to ${id}? Downstreams that verify signatures will refuse them.`)) return;
+    await api('DELETE', `/admin/services/${enc(id)}/signing-keys`);
+  };
   return [
     h('h2', null, `Service ${service.id}`),
     h('dl', null,
@@ -273,6 +283,14 @@ async function serviceView(id) {
       h('td', { class: 'num' }, e.consecutiveFailures),
       h('td', null, e.drain ? badge('draining', 'warn') : badge(e.routed ? 'yes' : 'no', e.available ? 'good' : e.routed ? 'warn' : 'bad')),
       h('td', null, h('button', { onclick: () => change(() => setDrain(e.url, !e.drain)) }, e.drain ? 'Undrain' : 'Drain')))), 'endpoints'),
+    h('h3', null, 'Signed forwarding'),
+    table(['Key', 'Created', 'Signs until'], service.signing.map(k => h('tr', null,
+      h('td', null, k.keyId),
+      h('td', null, new Date(k.createdAt).toLocaleString()),
+      h('td', null, k.retiresAt ? new Date(k.retiresAt).toLocaleString() : 'until rotated'))), 'signing-keys'),
+    h('div', { class: 'actions' },
+      overlap, h('button', { 'data-testid': 'signing-add', onclick: () => change(addSigningKey) }, service.signing.length ? 'Rotate signing key' : 'Sign forwarded requests'),
+      service.signing.length ? h('button', { class: 'danger', 'data-testid': 'signing-stop', onclick: () => change(stopSigning) }, 'Stop signing') : null),
   ];
 }
 

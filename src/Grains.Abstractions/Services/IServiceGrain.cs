@@ -65,6 +65,17 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("ReleaseProbe")]
     Task ReleaseProbeAsync(long token);
 
+    /// <summary>
+    /// Starts signing with a new key: keys signing now retire after <paramref name="overlap"/> (at once when it
+    /// is zero) and sign beside it until then. Null when the service does not exist; else every key, without secrets.
+    /// </summary>
+    [Alias("AddSigningKey")]
+    Task<IReadOnlyList<SigningKeyInfo>?> AddSigningKeyAsync(string keyId, byte[] secret, TimeSpan overlap);
+
+    /// <summary>Stops signing (every key goes); false when the service does not exist.</summary>
+    [Alias("RemoveSigningKeys")]
+    Task<bool> RemoveSigningKeysAsync();
+
     /// <summary>Results of the grain's own active health checks (it calls itself when they complete).</summary>
     [Alias("RecordHealthChecks")]
     Task RecordHealthChecksAsync(IReadOnlyList<HealthCheckResult> results);

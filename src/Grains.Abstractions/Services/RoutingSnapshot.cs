@@ -8,7 +8,8 @@ namespace Silo.Grains.Services;
 /// may pick now, the policy and the breaker's state. The endpoints are the available ones (healthy, not
 /// ejected, not draining) or, while the service is in <see cref="Panic"/> (fewer available than its panic
 /// threshold), every endpoint not draining. <see cref="Epoch"/> (per activation) and <see cref="Version"/>
-/// (per change) together tell a front end whether its copy is current.
+/// (per change) together tell a front end whether its copy is current. <see cref="SigningKeys"/> (secrets: the
+/// snapshot never leaves the cluster and its front ends) sign forwarded requests; none means unsigned.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("silo.RoutingSnapshot")]
 public sealed record RoutingSnapshot(
@@ -21,4 +22,5 @@ public sealed record RoutingSnapshot(
     CircuitState Circuit,
     int CircuitRetryAfterMilliseconds,
     DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
-    bool Panic = false);
+    bool Panic = false,
+    IReadOnlyList<ServiceSigningKey>? SigningKeys = null);

@@ -3,7 +3,8 @@ namespace Silo.Grains.Services;
 /// <summary>
 /// A service as the admin API shows it: definition, live endpoint status and breaker, how many rounds of
 /// active health checks this activation has applied (0 without health checks), and whether the service is in
-/// panic now (fewer endpoints available than its panic threshold, so requests go to every endpoint not draining).
+/// panic now (fewer endpoints available than its panic threshold, so requests go to every endpoint not draining),
+/// and the keys its forwarded requests are signed with (empty: not signed), without their secrets.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("silo.ServiceInfo")]
 public sealed record ServiceInfo(
@@ -13,4 +14,5 @@ public sealed record ServiceInfo(
     IReadOnlyList<EndpointStatus> EndpointStatus,
     CircuitStatus Circuit,
     long HealthCheckRounds,
-    bool Panic = false);
+    bool Panic = false,
+    IReadOnlyList<SigningKeyInfo>? Signing = null);

@@ -12,4 +12,8 @@ public sealed class ServiceState
 
     [Id(2)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The keys forwarded requests are signed with, newest last; empty when the service does not sign.</summary>
+    [Id(3)]
+    public IReadOnlyList<ServiceSigningKey> SigningKeys { get; set; } = [];
 }

@@ -90,7 +90,7 @@ public sealed partial class ServiceGrain(
         }).ToArray();
         var h = _breaker.GetHealth();
         var circuit = new CircuitStatus(_breaker.State, (int)Math.Ceiling(_breaker.RetryAfter.TotalSeconds), h.Successes, h.Failures, h.Reporters, h.FailingReporters);
-        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds, snapshot.Panic));
+        return Task.FromResult<ServiceInfo?>(new ServiceInfo(definition, state.State.Version, state.State.CreatedAt, endpoints, circuit, _healthRounds, snapshot.Panic, SigningInfo()));
     }
 
     public async Task<bool> UpdateAsync(ServiceDefinition definition)
@@ -263,6 +263,7 @@ public sealed partial class ServiceGrain(
 
     private void Configure(ServiceDefinition definition)
     {
+        _signingKeys = state.State.SigningKeys.Count > 0 ? [.. state.State.SigningKeys] : null;
         var urls = definition.Endpoints.Select(e => e.Url).ToArray();
         _breaker = NewBreaker(definition);
         _outliers = NewOutliers(definition, urls);
@@ -291,7 +292,7 @@ public sealed partial class ServiceGrain(
         var circuit = _breaker.State;
         if (_snapshot is { } s &&
             s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds && s.HttpVersion == d.HttpVersion &&
-            s.Panic == panic && s.Endpoints.SequenceEqual(endpoints))
+            s.Panic == panic && ReferenceEquals(s.SigningKeys, _signingKeys) && s.Endpoints.SequenceEqual(endpoints))
         {
             return;
         }
@@ -302,7 +303,7 @@ public sealed partial class ServiceGrain(
         }
 
         _version++;
-        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic);
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic, _signingKeys);
     }
 
     private void LogPanic(string service, bool panic, RoutedEndpoint[] routed)

@@ -126,6 +126,38 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
     }
 
     [Fact]
+    public async Task SigningFromTheServicePage_TheSecretShownOnceVerifiesForwardedRequests_UntilStoppedFromThePage()
+    {
+        // A downstream that verifies with whatever secret the page showed.
+        byte[]? shownSecret = null;
+        var accepts = new Silo.Signing.SignatureVerifierOptions { KeyResolver = _ => shownSecret };
+        await using var verifying = await LoopbackApp.StartAsync(app =>
+        {
+            Silo.Signing.SignatureVerificationExtensions.UseSiloSignatureVerification(app, new Silo.Signing.SignatureVerifier(accepts));
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(app, "/{**path}", () => "verified");
+        });
+        var key = await gateway.CreateKeyAsync(await gateway.CreateTenantAsync());
+        var service = await gateway.CreateServiceAsync(verifying.BaseUrl);
+        using var client = gateway.CreateKeyClient(key);
+        await Expect.ProblemAsync(await client.GetAsync($"/{service}/unsigned"), 401, "bad-signature");
+
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/services/{service}");
+        await Assertions.Expect(_page.GetByTestId("signing-keys")).ToContainTextAsync("None.", SoonContains);
+        await _page.GetByTestId("signing-add").ClickAsync();
+        shownSecret = Convert.FromBase64String((await _page.GetByTestId("created-key").TextContentAsync(new() { Timeout = 15_000 }))!.Trim());
+        await Assertions.Expect(_page.GetByTestId("signing-keys")).ToContainTextAsync("sig_", SoonContains);
+        await AssertNotBlankAsync("service-signing");
+        Assert.Equal(32, shownSecret.Length);
+        Assert.Equal("verified", await client.GetStringAsync($"/{service}/signed"));
+
+        _page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await _page.GetByTestId("signing-stop").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("signing-keys")).ToContainTextAsync("None.", SoonContains);
+        await Expect.ProblemAsync(await client.GetAsync($"/{service}/unsigned-again"), 401, "bad-signature");
+    }
+
+    [Fact]
     public async Task CreatingATenantKeyAndServiceFromThePages_TheKeyShownOnceWorksThroughTheProxy()
     {
         var tenant = GatewayFactory.NewId("ui");

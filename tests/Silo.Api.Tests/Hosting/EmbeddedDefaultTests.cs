@@ -24,6 +24,14 @@ public sealed partial class EmbeddedDefaultTests
         Assert.Equal("echo", echoed.GetProperty("service").GetString());
         Assert.Equal("/hello", echoed.GetProperty("path").GetString());
 
+        // The demo service signs what it forwards and the echo verifies it; called around the gateway, it refuses.
+        var signature = echoed.GetProperty("signature");
+        Assert.True(signature.GetProperty("verified").GetBoolean());
+        Assert.Equal("demo", signature.GetProperty("tenant").GetString());
+        Assert.Contains(signature.GetProperty("key").GetString()!, key, StringComparison.Ordinal);
+        using var direct = new HttpClient();
+        await Expect.ProblemAsync(await direct.GetAsync($"http://127.0.0.1:{port}/_demo/echo/hello"), 401, "bad-signature");
+
         var statuses = new List<int>();
         for (var i = 0; i < 12; i++)
         {
