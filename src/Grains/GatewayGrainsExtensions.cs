@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Silo.Grains.Idempotency;
+using Silo.Grains.Identity;
 using Silo.Grains.Quotas;
 using Silo.Grains.Services;
 using Silo.Grains.Tenants;
@@ -19,6 +20,8 @@ public static class GatewayGrainsExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<LimitMetrics>();
         builder.Services.TryAddSingleton<IHealthProber, HttpHealthProber>();
+        builder.Services.TryAddSingleton<JwksFetcher>();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<RecordedResponseBudget>();

@@ -40,6 +40,9 @@ public sealed partial class SecurityLog : IDisposable
     /// <summary>Failed API key authentications (no key, a malformed or unknown one, a wrong secret, a revoked key).</summary>
     public void ApiKeyFailed(IPAddress? address, string method, PathString path) => Record("api-key", address, method, path);
 
+    /// <summary>Refused JWT bearer tokens, by reason (<c>jwt-invalid</c>, <c>jwt-unknown-issuer</c>, …).</summary>
+    public void TokenFailed(IPAddress? address, string method, PathString path, string reason) => Record("jwt-" + reason, address, method, path);
+
     private void Record(string kind, IPAddress? address, string method, PathString path)
     {
         _metrics.AuthenticationFailed(kind);

@@ -19,6 +19,7 @@ internal static class AdminEndpoints
         admin.MapKeyEndpoints();
         admin.MapServiceEndpoints();
         admin.MapSigningKeyEndpoints();
+        admin.MapIssuerEndpoints();
         admin.MapConfigEndpoints();
         app.MapConfigSchema();
     }

@@ -1,10 +1,12 @@
 using Silo.Api.Auth;
 using Silo.Api.Errors;
 using Silo.Api.Hosting;
+using Silo.Api.Identity;
 using Silo.Api.Leases;
 using Silo.Api.Telemetry;
 using Silo.Grains.Admission;
 using Silo.Grains.Keys;
+using Silo.Grains.RateLimiting;
 
 namespace Silo.Api.Endpoints;
 
@@ -15,6 +17,7 @@ namespace Silo.Api.Endpoints;
 /// </summary>
 internal sealed class Admission(
     ApiKeyGrains keys,
+    JwtCallers jwt,
     LeaseTable leases,
     IClusterReadiness cluster,
     FailedAuthenticationLimiter failures,
@@ -22,8 +25,66 @@ internal sealed class Admission(
     GatewayMetrics metrics,
     TimeProvider time)
 {
-    public Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service) =>
-        AdmitAsync(request, ReadCredentials(request), cost, service);
+    public async Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service)
+    {
+        var (credentials, refusal) = await ReadCredentialsAsync(request).ConfigureAwait(false);
+        return refusal ?? await AdmitAsync(request, credentials, cost, service).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The request's credentials: its API key; or, when it has none, a JWT bearer token from an issuer a tenant
+    /// registered, validated (<see cref="JwtCallers"/>), standing for its consumer's key (<see cref="ConsumerKeys"/>;
+    /// the caller is then in the request's features). A token that fails answers the refusal instead: 401
+    /// <c>invalid-token</c>, spending the address's failed-authentication budget, or 503 when the issuer's keys
+    /// cannot be had.
+    /// </summary>
+    public async Task<((string KeyId, string Secret)? Credentials, AdmissionResult? Refusal)> ReadCredentialsAsync(HttpRequest request)
+    {
+        var apiKey = ReadCredentials(request);
+        if (apiKey is not null || JwtBearer(request) is not { } token)
+        {
+            return (apiKey, null);
+        }
+
+        var (caller, failure) = await jwt.AuthenticateAsync(token).ConfigureAwait(false);
+        if (caller is not null)
+        {
+            request.HttpContext.Features.Set(caller);
+            return ((caller.ConsumerKeyId, ConsumerKeys.Secret), null);
+        }
+
+        var reason = failure switch
+        {
+            JwtFailure.Malformed => "malformed",
+            JwtFailure.UnknownIssuer => "unknown-issuer",
+            JwtFailure.NoConsumer => "no-consumer",
+            JwtFailure.KeysUnavailable => "keys-unavailable",
+            _ => "invalid",
+        };
+        if (failure == JwtFailure.KeysUnavailable)
+        {
+            metrics.AuthenticationFailed("jwt-" + reason);
+            return (null, new AdmissionResult(AdmissionStatus.IdentityUnavailable, null, LimitDecision.Unlimited, []));
+        }
+
+        failures.RecordFailure(request.HttpContext.Connection.RemoteIpAddress);
+        securityLog.TokenFailed(request.HttpContext.Connection.RemoteIpAddress, request.Method, request.Path, reason);
+        return (null, new AdmissionResult(AdmissionStatus.InvalidToken, null, LimitDecision.Unlimited, []));
+    }
+
+    /// <summary>A JWT in <c>Authorization: Bearer</c> of a request without an API key; null otherwise.</summary>
+    private static string? JwtBearer(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count != 1 || request.Headers.ContainsKey(ApiKeyCredentials.HeaderName) ||
+            authorization[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = value["Bearer ".Length..].Trim();
+        return JwtCallers.LooksLikeJwt(token) ? token : null;
+    }
 
     /// <summary>
     /// True when the request's address has spent its failed-authentication budget: callers ask this first and
@@ -48,6 +109,14 @@ internal sealed class Admission(
         var result = credentials is var (keyId, secret)
             ? await AdmitKeyAsync(request.HttpContext, keyId, ApiKeyFormat.HashSecret(secret), cost, service).ConfigureAwait(false)
             : AdmissionResult.Invalid;
+        if (result.Status == AdmissionStatus.InvalidKey && request.HttpContext.Features.Get<JwtCaller>() is { } caller && credentials?.KeyId == caller.ConsumerKeyId)
+        {
+            // A consumer's first request anywhere: its key grain is made, then asked again.
+            await keys.Get(caller.ConsumerKeyId).InitializeAsync(
+                caller.TenantId, new ApiKeyDefinition(caller.Consumer, caller.Issuer.ConsumerLimits, [], null), ApiKeyFormat.HashSecret(ConsumerKeys.Secret)).ConfigureAwait(false);
+            result = await AdmitKeyAsync(request.HttpContext, caller.ConsumerKeyId, ApiKeyFormat.HashSecret(ConsumerKeys.Secret), cost, service).ConfigureAwait(false);
+        }
+
         if (cost > 0 || !result.IsAllowed)
         {
             // A cost-0 call that passes only authenticated (the route was looked up next); it admitted nothing.
@@ -116,6 +185,8 @@ internal sealed class Admission(
         AdmissionStatus.OutOfScope => GatewayError.OutOfScope,
         AdmissionStatus.TenantSuspended => GatewayError.TenantSuspended,
         AdmissionStatus.CostTooHigh => GatewayError.CostTooHigh,
+        AdmissionStatus.InvalidToken => GatewayError.InvalidToken,
+        AdmissionStatus.IdentityUnavailable => GatewayError.IdentityProviderUnavailable,
         _ => GatewayError.InvalidApiKey,
     };
 

@@ -44,7 +44,13 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var credentials = Admission.ReadCredentials(context.Request);
+        var (credentials, tokenRefusal) = await admission.ReadCredentialsAsync(context.Request);
+        if (tokenRefusal is not null)
+        {
+            await Admission.WriteRefusalAsync(context, tokenRefusal);
+            return;
+        }
+
         var route = await RouteAsync(context, service, admission, routes, credentials);
         if (route is null)
         {

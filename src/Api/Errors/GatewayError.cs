@@ -116,4 +116,10 @@ public enum GatewayError
 
     /// <summary>500: a bug in the gateway; details are only in the log.</summary>
     Internal,
+
+    /// <summary>401: a JWT bearer token that failed validation (one body whatever failed).</summary>
+    InvalidToken,
+
+    /// <summary>503: the token's issuer's signing keys cannot be had, or are older than allowed.</summary>
+    IdentityProviderUnavailable,
 }

@@ -16,6 +16,8 @@ public static class GatewayErrors
         GatewayError.InvalidPath => (StatusCodes.Status400BadRequest, "invalid-path", "The path has a dot segment ('.' or '..', in any encoding), which the gateway does not forward."),
         GatewayError.RequestBodyTimeout => (StatusCodes.Status408RequestTimeout, "request-body-timeout", "The request body arrived too slowly."),
         GatewayError.InvalidApiKey => (StatusCodes.Status401Unauthorized, "invalid-api-key", "A valid API key is required."),
+        GatewayError.InvalidToken => (StatusCodes.Status401Unauthorized, "invalid-token", "A valid token is required."),
+        GatewayError.IdentityProviderUnavailable => (StatusCodes.Status503ServiceUnavailable, "identity-provider-unavailable", "The token's issuer cannot be checked right now; retry shortly."),
         GatewayError.AdminUnauthorized => (StatusCodes.Status401Unauthorized, "admin-unauthorized", "A valid admin token is required."),
         GatewayError.KeyExpired => (StatusCodes.Status403Forbidden, "key-expired", "The API key has expired."),
         GatewayError.OutOfScope => (StatusCodes.Status403Forbidden, "out-of-scope", "The API key may not call this service."),

@@ -1,3 +1,4 @@
+using Silo.Api.Identity;
 using Orleans.Dashboard;
 using Silo.Api.Auth;
 using Silo.Api.Cors;
@@ -56,6 +57,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddAdminLogin();
         builder.Services.AddAdmission();
         builder.Services.AddSingleton<ServiceCatalog>();
+        builder.Services.AddJwtCallers();
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<Config.ConfigPlanner>();
         builder.Services.AddSingleton<OutcomeReporter>();

@@ -24,4 +24,10 @@ public enum AdmissionStatus
 
     /// <summary>The cost exceeds a limit's capacity, so no amount of waiting would admit it.</summary>
     CostTooHigh,
+
+    /// <summary>A JWT bearer token that failed validation (front end only; never from a grain).</summary>
+    InvalidToken,
+
+    /// <summary>The token's issuer's signing keys could not be had, or are too old (front end only).</summary>
+    IdentityUnavailable,
 }

@@ -15,6 +15,9 @@ public interface IDirectoryGrain : IGrainWithStringKey
     /// <summary>The key of the tenant index.</summary>
     public const string Tenants = "tenants";
 
+    /// <summary>The key of the index of token issuers (every issuer some tenant registered at some time).</summary>
+    public const string Issuers = "issuers";
+
     /// <summary>Adds an id (no change when it is there already).</summary>
     [Alias("Add")]
     Task AddAsync(string id);

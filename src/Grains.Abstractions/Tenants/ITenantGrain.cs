@@ -45,6 +45,14 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins);
 
     /// <summary>Appends an event to the tenant's audit trail (<see cref="IAuditLogGrain"/>); ignored when no such tenant exists.</summary>
+    /// <summary>
+    /// Replaces the token issuers the tenant's callers may present JWTs from. Each is registered with its issuer
+    /// grain; an issuer another tenant has refuses the whole change.
+    /// </summary>
+    [Alias("SetIssuers")]
+    Task<Identity.SetIssuersStatus> SetIssuersAsync(IReadOnlyList<Identity.IssuerDefinition> issuers);
+
+    /// <summary>Records an event in the tenant's audit trail.</summary>
     [Alias("RecordAudit")]
     Task RecordAuditAsync(AuditEvent auditEvent);
 

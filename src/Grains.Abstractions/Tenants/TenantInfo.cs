@@ -12,4 +12,5 @@ public sealed record TenantInfo(
     DateTimeOffset CreatedAt,
     IReadOnlyList<string> KeyIds,
     IReadOnlyList<LimitUsage> Usage,
-    IReadOnlyList<string> CorsOrigins);
+    IReadOnlyList<string> CorsOrigins,
+    IReadOnlyList<Identity.IssuerDefinition>? Issuers = null);

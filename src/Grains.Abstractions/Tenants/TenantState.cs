@@ -25,5 +25,9 @@ public sealed class TenantState
     [Id(5)]
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 
+    /// <summary>The token issuers whose JWTs this tenant's callers may present.</summary>
+    [Id(7)]
+    public IReadOnlyList<Identity.IssuerDefinition> Issuers { get; set; } = [];
+
     // [Id(6)] held the audit trail until it moved to IAuditLogGrain; the id is not reused.
 }

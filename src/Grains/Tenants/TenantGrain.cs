@@ -1,3 +1,4 @@
+using Silo.Grains.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -117,7 +118,7 @@ public sealed partial class TenantGrain(
 
         var s = state.State;
         var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
-        return new TenantInfo(this.GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins);
+        return new TenantInfo(this.GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins, s.Issuers);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)
@@ -210,6 +211,43 @@ public sealed partial class TenantGrain(
         // index stale until the next change, so report it to the caller (who may retry: the call is idempotent).
         await CorsDirectory().SetTenantAsync(this.GetPrimaryKeyString(), state.State.CorsOrigins);
         return true;
+    }
+
+    public async Task<SetIssuersStatus> SetIssuersAsync(IReadOnlyList<IssuerDefinition> issuers)
+    {
+        ArgumentNullException.ThrowIfNull(issuers);
+        if (!state.RecordExists)
+        {
+            return SetIssuersStatus.TenantNotFound;
+        }
+
+        var tenantId = this.GetPrimaryKeyString();
+        var claimed = new List<string>();
+        foreach (var issuer in issuers)
+        {
+            if (!await GrainFactory.GetGrain<IIssuerGrain>(issuer.Issuer).ClaimAsync(tenantId, issuer))
+            {
+                // Another tenant's: give back what this call claimed anew, and change nothing.
+                foreach (var taken in claimed.Where(c => state.State.Issuers.All(i => i.Issuer != c)))
+                {
+                    await GrainFactory.GetGrain<IIssuerGrain>(taken).ReleaseAsync(tenantId);
+                }
+
+                return SetIssuersStatus.IssuerTaken;
+            }
+
+            claimed.Add(issuer.Issuer);
+        }
+
+        foreach (var removed in state.State.Issuers.Where(i => !claimed.Contains(i.Issuer, StringComparer.Ordinal)))
+        {
+            await GrainFactory.GetGrain<IIssuerGrain>(removed.Issuer).ReleaseAsync(tenantId);
+        }
+
+        state.State.Issuers = [.. issuers];
+        await state.WriteStateAsync();
+        await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.issuers-changed", null, string.Join(", ", claimed)));
+        return SetIssuersStatus.Set;
     }
 
     private ICorsDirectoryGrain CorsDirectory() => GrainFactory.GetGrain<ICorsDirectoryGrain>(ICorsDirectoryGrain.Key);

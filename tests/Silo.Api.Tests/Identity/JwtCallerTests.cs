@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Silo.Api.Tests.Infrastructure;
+
+namespace Silo.Api.Tests.Identity;
+
+/// <summary>
+/// JWT callers end to end: a tenant registers an identity provider (a real one on a loopback port, RSA and ECDSA
+/// keys), its tokens are admitted with per-consumer limits, every kind of bad token gets the same 401, a key
+/// rollover fails no request, and an outage is ridden out on the last good keys until they are too old.
+/// </summary>
+public sealed class JwtCallerTests(JwtGatewayFactory gateway) : IClassFixture<JwtGatewayFactory>
+{
+    [Fact]
+    public async Task TokensFromARegisteredIssuer_AreAdmitted_AndEachConsumerHasItsOwnLimit()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await JwtSupport.RegisterAsync(gateway, tenant, idp, discovery: true, perMinute: 3);
+        using var client = gateway.CreateClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var allowed = await Expect.JsonAsync(await JwtSupport.CheckAsync(client, idp.Token("alice")), 200);
+            Assert.Equal(2 - i, allowed.GetProperty("remaining").GetInt64());
+        }
+
+        using var limited = await JwtSupport.CheckAsync(client, idp.Token("alice"));
+        await Expect.ProblemAsync(limited, 429, "rate-limited");
+        Assert.True(limited.Headers.Contains("RateLimit-Policy") || limited.Headers.Contains("RateLimit"));
+
+        // Another consumer (an ECDSA-signed token) has its own budget.
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("bob", kid: "ec-1")), 200);
+    }
+
+    [Fact]
+    public async Task EveryBadToken_GetsTheSame401_AndNothingIsAdmitted()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await JwtSupport.RegisterAsync(gateway, tenant, idp);
+        using var client = gateway.CreateClient();
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("warm-up")), 200);
+
+        var bad = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["expired"] = idp.Token("carol", expiresIn: TimeSpan.FromMinutes(-5)),
+            ["not yet valid"] = idp.Token("carol", notBefore: DateTime.UtcNow.AddMinutes(10), expiresIn: TimeSpan.FromMinutes(20)),
+            ["wrong audience"] = idp.Token("carol", audience: "another-api"),
+            ["unregistered issuer"] = idp.Token("carol", issuer: "https://elsewhere.example"),
+            ["unpublished key"] = idp.Token("carol", kid: "rsa-2"),
+            ["tampered payload"] = Tamper(idp.Token("carol")),
+            ["alg none"] = idp.UnsignedToken("carol"),
+            ["hs256 confusion"] = idp.SymmetricToken("carol", new byte[32]),
+            ["malformed"] = "not.a.jwt",
+            ["oversized"] = idp.Token("carol") + new string('A', 9000),
+        };
+        foreach (var (name, token) in bad)
+        {
+            var problem = await Expect.ProblemAsync(await JwtSupport.CheckAsync(client, token), 401, "invalid-token");
+            Assert.False(problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 }, name);
+        }
+
+        using var admin = gateway.CreateAdminClient();
+        var info = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/admin/tenants/{tenant}");
+        Assert.Equal(0, info.GetProperty("keyIds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AKeyRollover_FailsNoRequest()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await JwtSupport.RegisterAsync(gateway, tenant, idp, perMinute: 100);
+        using var client = gateway.CreateClient();
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("dave", kid: "rsa-1")), 200);
+
+        // The provider publishes a new key, then signs with it: the first token naming it is admitted.
+        idp.Published.Add("rsa-2");
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("dave", kid: "rsa-2")), 200);
+        idp.Published.Remove("rsa-1");
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("dave", kid: "rsa-2")), 200);
+    }
+
+    [Fact]
+    public async Task DuringAnOutage_TheLastGoodKeysServe_UntilTooOld_Then503_AndServeAgainOnceItIsBack()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await JwtSupport.RegisterAsync(gateway, tenant, idp, perMinute: 1000);
+        using var client = gateway.CreateClient();
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("erin")), 200);
+        var fetched = Stopwatch.StartNew();
+
+        idp.Down = true;
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("erin")), 200);
+
+        // Polled: each answer is 200 until the keys pass their age, then the stated 503.
+        HttpResponseMessage answer;
+        while ((answer = await JwtSupport.CheckAsync(client, idp.Token("erin"))).StatusCode == System.Net.HttpStatusCode.OK)
+        {
+            answer.Dispose();
+            Assert.True(fetched.Elapsed < TimeSpan.FromSeconds(JwtGatewayFactory.MaxKeyAgeSeconds + 10), "still admitted long past the key age");
+            await Task.Delay(200);
+        }
+
+        Assert.True(fetched.Elapsed >= TimeSpan.FromSeconds(JwtGatewayFactory.MaxKeyAgeSeconds - 0.5), $"refused after {fetched.Elapsed}");
+        await Expect.ProblemAsync(answer, 503, "identity-provider-unavailable");
+
+        idp.Down = false;
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("erin")), 200);
+    }
+
+    [Fact]
+    public async Task ASuspendedTenant_RefusesItsJwtCallers()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await JwtSupport.RegisterAsync(gateway, tenant, idp);
+        using var client = gateway.CreateClient();
+        using var admin = gateway.CreateAdminClient();
+
+        await Expect.StatusAsync(await admin.PostAsync($"/admin/tenants/{tenant}/suspend", null), 204);
+
+        await Expect.ProblemAsync(await JwtSupport.CheckAsync(client, idp.Token("frank")), 403, "tenant-suspended");
+    }
+
+    [Fact]
+    public async Task BadIssuerSettings_AreRefused_AndAnIssuerBelongsToOneTenant()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var first = await gateway.CreateTenantAsync();
+        var second = await gateway.CreateTenantAsync();
+        using var admin = gateway.CreateAdminClient();
+
+        var problem = await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/admin/tenants/{first}/issuers", new object[]
+        {
+            new { issuer = idp.Issuer, audiences = Array.Empty<string>(), jwksUri = idp.JwksUri, discoveryUri = idp.DiscoveryUri, algorithms = new[] { "HS256" }, clockSkewSeconds = 3600 },
+        }), 400, "validation-failed");
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "[0].audiences", "[0].jwksUri", "[0].algorithms", "[0].clockSkewSeconds" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), field);
+        }
+
+        await JwtSupport.RegisterAsync(gateway, first, idp);
+        await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/admin/tenants/{second}/issuers", new[] { new { issuer = idp.Issuer, audiences = new[] { "api" }, jwksUri = idp.JwksUri } }), 409, "already-exists");
+        await Expect.ProblemAsync(await admin.PutAsJsonAsync("/admin/tenants/no-such-tenant/issuers", Array.Empty<object>()), 404, "unknown-tenant");
+
+        // Given up by its tenant, the issuer may be registered by another; its tokens then count there.
+        await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/tenants/{first}/issuers", Array.Empty<object>()), 200);
+        await JwtSupport.RegisterAsync(gateway, second, idp);
+        using var client = gateway.CreateClient();
+        await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("grace")), 200);
+    }
+
+    /// <summary>The token with one character of its payload changed, its signature kept.</summary>
+    private static string Tamper(string token)
+    {
+        var parts = token.Split('.');
+        var payload = parts[1].ToCharArray();
+        payload[5] = payload[5] == 'A' ? 'B' : 'A';
+        return $"{parts[0]}.{new string(payload)}.{parts[2]}";
+    }
+}
