@@ -12,7 +12,9 @@ public sealed record IssuerRequest(
     IReadOnlyList<string>? Algorithms,
     int? ClockSkewSeconds,
     string? ConsumerClaim,
-    IReadOnlyList<LimitDefinition>? ConsumerLimits)
+    IReadOnlyList<LimitDefinition>? ConsumerLimits,
+    string? ScopesClaim = null,
+    string? ScopePrefix = null)
 {
     /// <summary>The most clock skew accepted. The value is 300 seconds.</summary>
     public const int MaxClockSkewSeconds = 300;
@@ -25,5 +27,7 @@ public sealed record IssuerRequest(
         Algorithms is { Count: > 0 } algorithms ? algorithms : IssuerDefinition.DefaultAlgorithms,
         ClockSkewSeconds ?? IssuerDefinition.DefaultClockSkewSeconds,
         ConsumerClaim ?? IssuerDefinition.DefaultConsumerClaim,
-        ConsumerLimits ?? []);
+        ConsumerLimits ?? [],
+        string.IsNullOrEmpty(ScopesClaim) ? null : ScopesClaim,
+        string.IsNullOrEmpty(ScopePrefix) ? null : ScopePrefix);
 }

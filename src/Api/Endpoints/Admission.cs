@@ -106,6 +106,12 @@ internal sealed class Admission(
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
         var started = time.GetTimestamp();
+        if (request.HttpContext.Features.Get<JwtCaller>() is { Services: { } allowed } scoped && service is not null && !allowed.Contains(service))
+        {
+            // The token's scopes do not name the service: refused before anything is counted.
+            return new AdmissionResult(AdmissionStatus.OutOfScope, scoped.TenantId, LimitDecision.Unlimited, []);
+        }
+
         var result = credentials is var (keyId, secret)
             ? await AdmitKeyAsync(request.HttpContext, keyId, ApiKeyFormat.HashSecret(secret), cost, service).ConfigureAwait(false)
             : AdmissionResult.Invalid;

@@ -19,7 +19,7 @@ internal static class IssuerEndpoints
             .WithSummary("Replace the token issuers whose JWT bearer tokens the tenant's callers may present, with per-consumer limits");
     }
 
-    private static async Task<IResult> SetAsync(string tenant, HttpRequest request, IGrainFactory grains, IssuerCatalog catalog)
+    private static async Task<IResult> SetAsync(string tenant, HttpRequest request, IGrainFactory grains, IssuerCatalog catalog, JwtCallers callers)
     {
         var (body, error) = await JsonBody.ReadAsync<List<IssuerRequest>>(request);
         if (error is not null)
@@ -42,6 +42,7 @@ internal static class IssuerEndpoints
         var grain = grains.GetGrain<ITenantGrain>(tenant);
         var status = Identifiers.IsSlug(tenant) ? await grain.SetIssuersAsync(issuers) : SetIssuersStatus.TenantNotFound;
         catalog.Invalidate();
+        callers.Invalidate();
         return status switch
         {
             SetIssuersStatus.TenantNotFound => Problem.For(GatewayError.UnknownTenant),
@@ -86,6 +87,11 @@ internal static class IssuerEndpoints
         if (string.IsNullOrWhiteSpace(definition.ConsumerClaim) || definition.ConsumerClaim.Length > 256)
         {
             errors[prefix + "consumerClaim"] = "Must name a claim.";
+        }
+
+        if (definition.ScopesClaim is { Length: > 256 } || definition.ScopePrefix is { Length: > 256 } || (definition.ScopePrefix is not null && definition.ScopesClaim is null))
+        {
+            errors[prefix + "scopesClaim"] = "A claim name (at most 256 characters); scopePrefix needs scopesClaim.";
         }
 
         LimitValidation.Validate(definition.ConsumerLimits, prefix + "consumerLimits", errors);

@@ -20,7 +20,7 @@ public static class GatewayErrors
         GatewayError.IdentityProviderUnavailable => (StatusCodes.Status503ServiceUnavailable, "identity-provider-unavailable", "The token's issuer cannot be checked right now; retry shortly."),
         GatewayError.AdminUnauthorized => (StatusCodes.Status401Unauthorized, "admin-unauthorized", "A valid admin token is required."),
         GatewayError.KeyExpired => (StatusCodes.Status403Forbidden, "key-expired", "The API key has expired."),
-        GatewayError.OutOfScope => (StatusCodes.Status403Forbidden, "out-of-scope", "The API key may not call this service."),
+        GatewayError.OutOfScope => (StatusCodes.Status403Forbidden, "out-of-scope", "The API key or token may not call this service."),
         GatewayError.TenantSuspended => (StatusCodes.Status403Forbidden, "tenant-suspended", "The tenant is suspended."),
         GatewayError.OriginNotAllowed => (StatusCodes.Status403Forbidden, "origin-not-allowed", "No tenant allows calls from this origin."),
         GatewayError.RouteNotFound => (StatusCodes.Status404NotFound, "not-found", "Nothing is served at this path."),

@@ -88,8 +88,27 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
             return (null, JwtFailure.NoConsumer);
         }
 
-        return (new JwtCaller(claim.TenantId, consumer, ConsumerKeys.KeyId(claim.TenantId, claim.Definition, consumer), claim.Definition), null);
+        return (new JwtCaller(claim.TenantId, consumer, ConsumerKeys.KeyId(claim.TenantId, claim.Definition, consumer), claim.Definition, Services(result, claim.Definition)), null);
     }
+
+    /// <summary>The services the token's scopes allow; null when the issuer maps no scopes.</summary>
+    private static HashSet<string>? Services(TokenValidationResult result, IssuerDefinition issuer)
+    {
+        if (issuer.ScopesClaim is not { } name)
+        {
+            return null;
+        }
+
+        var prefix = issuer.ScopePrefix ?? string.Empty;
+        return result.ClaimsIdentity.FindAll(name)
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(s => s.StartsWith(prefix, StringComparison.Ordinal) && s.Length > prefix.Length)
+            .Select(s => s[prefix.Length..])
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Issuers changed through this front end: their settings are read again on the next token.</summary>
+    public void Invalidate() => _issuers.Clear();
 
     private bool TooOld([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] IssuerKeySet? keys) =>
         keys is null || time.GetUtcNow() - keys.FetchedAt > TimeSpan.FromSeconds(options.Value.MaxKeyAgeSeconds);

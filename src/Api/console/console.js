@@ -170,6 +170,22 @@ async function tenantView(id) {
     const created = await api('POST', `/admin/tenants/${enc(id)}/keys`, { name: v.name || undefined, scopes, limits: perMinute(v.perMinute) });
     notice = secretNotice(`Key ${created.id} created. The full key is shown this once:`, created.key);
   });
+  // Issuers: the whole list is replaced on each change (PUT), the others kept as the API returned them.
+  const issuers = tenant.issuers || [];
+  const putIssuers = list => api('PUT', `/admin/tenants/${enc(id)}/issuers`, list);
+  const addIssuer = form('add-issuer', 'New identity provider', [
+    { name: 'issuer', label: 'Issuer (iss)', placeholder: 'https://login.example.com/', required: true },
+    { name: 'audience', label: 'Audience', placeholder: 'orders-api', required: true },
+    { name: 'keys', label: 'JWKS or discovery URL', placeholder: 'https://login.example.com/.well-known/openid-configuration', required: true },
+    { name: 'perMinute', label: 'Requests a minute per consumer', type: 'number', min: 1, placeholder: 'tenant limits only' },
+  ], async v => {
+    const discovery = v.keys.includes('/.well-known/');
+    await putIssuers([...issuers, {
+      issuer: v.issuer, audiences: [v.audience],
+      jwksUri: discovery ? undefined : v.keys, discoveryUri: discovery ? v.keys : undefined,
+      consumerLimits: perMinute(v.perMinute),
+    }]);
+  });
   return [
     h('h2', null, `${tenant.name} (${tenant.id}) `, badge(tenant.status, suspended ? 'bad' : 'good', 'tenant-status')),
     h('div', { class: 'actions' },
@@ -184,6 +200,14 @@ async function tenantView(id) {
       h('td', null, key.name),
       h('td', null, badge(key.status, key.status === 'active' ? 'good' : 'bad')),
       h('td', null, key.usage.map(u => `${u.name}: ${u.remaining}/${u.limit}`).join(', ') || 'tenant limits only'))), 'tenant-keys'),
+    h('h3', null, 'Identity providers (JWT callers)'),
+    addIssuer,
+    table(['Issuer', 'Audiences', 'Keys from', 'Per consumer', ''], issuers.map(i => h('tr', null,
+      h('td', null, i.issuer),
+      h('td', null, i.audiences.join(', ')),
+      h('td', null, i.jwksUri || i.discoveryUri),
+      h('td', null, i.consumerLimits.map(l => `${l.name}: ${l.limit}/${seconds(l.windowSeconds)}`).join(', ') || 'tenant limits only'),
+      h('td', null, h('button', { class: 'danger', onclick: () => change(() => putIssuers(issuers.filter(x => x.issuer !== i.issuer))) }, 'Remove')))), 'tenant-issuers'),
     h('h3', null, 'Audit (newest 20)'),
     table(['Time', 'Action', 'Key', 'Detail'], audit.map(event => h('tr', null,
       h('td', null, new Date(event.time).toLocaleString()),

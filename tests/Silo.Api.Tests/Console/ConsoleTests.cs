@@ -126,6 +126,39 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
     }
 
     [Fact]
+    public async Task AddingAnIdentityProviderFromTheTenantPage_ItsTokensAreAdmitted_UntilRemovedFromThePage()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        using var client = gateway.CreateClient();
+        async Task<HttpResponseMessage> CheckAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/check");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", idp.Token("page-user"));
+            return await client.SendAsync(request);
+        }
+
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/tenants/{tenant}");
+        await Assertions.Expect(_page.GetByTestId("tenant-issuers")).ToContainTextAsync("None.", SoonContains);
+        await _page.GetByTestId("add-issuer-issuer").FillAsync(idp.Issuer);
+        await _page.GetByTestId("add-issuer-audience").FillAsync("api");
+        await _page.GetByTestId("add-issuer-keys").FillAsync(idp.JwksUri);
+        await _page.GetByTestId("add-issuer-perMinute").FillAsync("5");
+        await _page.GetByTestId("add-issuer-submit").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("tenant-issuers")).ToContainTextAsync(idp.Issuer, SoonContains);
+        await Assertions.Expect(_page.GetByTestId("tenant-issuers")).ToContainTextAsync("per-minute: 5/60 s", SoonContains);
+        await AssertNotBlankAsync("tenant-issuer");
+
+        var allowed = await Expect.JsonAsync(await CheckAsync(), 200);
+        Assert.Equal(4, allowed.GetProperty("remaining").GetInt64());
+
+        await _page.GetByTestId("tenant-issuers").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("tenant-issuers")).ToContainTextAsync("None.", SoonContains);
+        await Expect.ProblemAsync(await CheckAsync(), 401, "invalid-token");
+    }
+
+    [Fact]
     public async Task SigningFromTheServicePage_TheSecretShownOnceVerifiesForwardedRequests_UntilStoppedFromThePage()
     {
         // A downstream that verifies with whatever secret the page showed.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
 
 namespace Silo.Api.Tests.Identity;
 
@@ -109,6 +110,31 @@ public sealed class JwtCallerTests(JwtGatewayFactory gateway) : IClassFixture<Jw
 
         idp.Down = false;
         await Expect.StatusAsync(await JwtSupport.CheckAsync(client, idp.Token("erin")), 200);
+    }
+
+    [Fact]
+    public async Task WithScopesMapped_ATokenMayCallOnlyTheServicesItsScopesName()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        using var admin = gateway.CreateAdminClient();
+        await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/tenants/{tenant}/issuers", new[]
+        {
+            new { issuer = idp.Issuer, audiences = new[] { "api" }, jwksUri = idp.JwksUri, scopesClaim = "scope", scopePrefix = "silo:" },
+        }), 200);
+        using var client = gateway.CreateClient();
+
+        async Task<HttpResponseMessage> CheckAsync(string token, string service)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/check") { Content = JsonContent.Create(new { service }) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return await client.SendAsync(request);
+        }
+
+        var token = idp.Token("ivan", scope: "openid silo:orders billing");
+        await Expect.StatusAsync(await CheckAsync(token, "orders"), 200);
+        await Expect.ProblemAsync(await CheckAsync(token, "billing"), 403, "out-of-scope");
+        await Expect.ProblemAsync(await CheckAsync(idp.Token("ivan"), "orders"), 403, "out-of-scope");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
 
 namespace Silo.Api.Tests.Identity;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
 
 namespace Silo.Api.Tests.Identity;
 

@@ -1,4 +1,5 @@
 using Silo.Api.Tests.Infrastructure;
+using Silo.TestKit;
 
 namespace Silo.Api.Tests.Identity;
 

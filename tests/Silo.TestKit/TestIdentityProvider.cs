@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Silo.TestKit;
 
-namespace Silo.Api.Tests.Identity;
+namespace Silo.TestKit;
 
 /// <summary>
 /// An identity provider on a real loopback port: an OpenID Connect discovery document and a JWKS endpoint
@@ -97,7 +96,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     }
 
     /// <summary>A token signed with key <paramref name="kid"/> (published or not).</summary>
-    public string Token(string subject, string kid = "rsa-1", string audience = "api", string? issuer = null, TimeSpan? expiresIn = null, DateTime? notBefore = null)
+    public string Token(string subject, string kid = "rsa-1", string audience = "api", string? issuer = null, TimeSpan? expiresIn = null, DateTime? notBefore = null, string? scope = null)
     {
         var (key, algorithm) = _keys[kid];
         var now = DateTime.UtcNow;
@@ -110,6 +109,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             NotBefore = notBefore ?? now.AddMinutes(-10),
             Expires = now + (expiresIn ?? TimeSpan.FromMinutes(10)),
             SigningCredentials = new SigningCredentials(key, algorithm),
+            Claims = scope is null ? null : new Dictionary<string, object>(StringComparer.Ordinal) { ["scope"] = scope },
         });
     }
 
