@@ -18,7 +18,18 @@ class ApiError extends Error {
   }
 }
 
+// A page of a list endpoint: its ids and the cursor of the next page (from the Link header), if any.
+async function apiPage(path) {
+  const { data, response } = await send('GET', path);
+  const next = /[?&]after=([^&>]+)[^>]*>\s*;\s*rel="next"/.exec(response.headers.get('Link') || '');
+  return { ids: data, next: next ? decodeURIComponent(next[1]) : null };
+}
+
 async function api(method, path, body) {
+  return (await send(method, path, body)).data;
+}
+
+async function send(method, path, body) {
   const headers = { Accept: 'application/json' };
   // Every change made with the session carries the console's header (the admin API refuses it otherwise).
   if (method !== 'GET') headers['X-Silo-Console'] = '1';
@@ -35,7 +46,33 @@ async function api(method, path, body) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  return { data, response };
+}
+
+// Lists are read a page at a time; each list keeps the cursors of the pages it went through ('' = the first).
+const PAGE_SIZE = 50;
+const cursors = { tenants: [''], services: [''] };
+
+async function listView(kind, title, create, row) {
+  const stack = cursors[kind];
+  const after = stack[stack.length - 1];
+  const page = await apiPage(`/admin/${kind}?limit=${PAGE_SIZE}${after ? `&after=${enc(after)}` : ''}`);
+  const go = move => change(async () => { move(); });
+  const find = h('input', { name: 'id', placeholder: 'id', 'aria-label': 'Id to open', 'data-testid': `${kind}-find-id` });
+  const finder = h('form', { class: 'create', 'data-testid': `${kind}-find` },
+    h('label', null, 'Open by id ', find), h('button', { type: 'submit', 'data-testid': `${kind}-find-submit` }, 'Open'));
+  finder.addEventListener('submit', event => {
+    event.preventDefault();
+    // Focus leaves the form first: the refresh the navigation starts skips a view whose form has focus.
+    if (document.activeElement) document.activeElement.blur();
+    if (find.value.trim()) location.hash = `#/${kind}/${enc(find.value.trim())}`;
+  });
+  return [h('h2', null, title), create, finder,
+    table([title.replace(/s$/, '')], page.ids.map(id => h('tr', null, h('td', null, row(id)))), kind),
+    h('div', { class: 'actions' },
+      h('button', { 'data-testid': `${kind}-previous`, disabled: stack.length <= 1, onclick: () => go(() => stack.pop()) }, 'Previous'),
+      h('span', { 'data-testid': `${kind}-page` }, ` page ${stack.length} `),
+      h('button', { 'data-testid': `${kind}-next`, disabled: !page.next, onclick: () => go(() => stack.push(page.next)) }, 'Next'))];
 }
 
 // h('td', { class: 'num' }, 'text', childNode, ...): an element with attributes (on* as listeners) and children.
@@ -132,7 +169,6 @@ function form(testid, title, fields, submit) {
 const perMinute = value => value ? [{ name: 'per-minute', algorithm: 'token-bucket', limit: Number(value), windowSeconds: 60 }] : [];
 
 async function tenantsView() {
-  const ids = await api('GET', '/admin/tenants');
   const create = form('create-tenant', 'New tenant', [
     { name: 'id', label: 'Id', placeholder: 'acme', required: true },
     { name: 'name', label: 'Name', placeholder: 'Acme', required: true },
@@ -141,8 +177,7 @@ async function tenantsView() {
     await api('POST', '/admin/tenants', { id: v.id, name: v.name, limits: perMinute(v.perMinute) });
     location.hash = `#/tenants/${enc(v.id)}`;
   });
-  return [h('h2', null, 'Tenants'), create,
-    table(['Tenant'], ids.map(id => h('tr', null, h('td', null, link(`#/tenants/${enc(id)}`, id)))), 'tenants')];
+  return listView('tenants', 'Tenants', create, id => link(`#/tenants/${enc(id)}`, id));
 }
 
 // A secret shown once, with a button that copies it.
@@ -249,7 +284,6 @@ async function keyView(id) {
 }
 
 async function servicesView() {
-  const ids = await api('GET', '/admin/services');
   const create = form('create-service', 'New service', [
     { name: 'id', label: 'Id', placeholder: 'orders', required: true },
     { name: 'url', label: 'Endpoint URL', placeholder: 'http://orders.internal:8080', required: true },
@@ -258,8 +292,7 @@ async function servicesView() {
     await api('POST', '/admin/services', { id: v.id, endpoints: [{ url: v.url }], timeoutSeconds: v.timeoutSeconds ? Number(v.timeoutSeconds) : undefined });
     location.hash = `#/services/${enc(v.id)}`;
   });
-  return [h('h2', null, 'Services'), create,
-    table(['Service'], ids.map(id => h('tr', null, h('td', null, link(`#/services/${enc(id)}`, id)))), 'services')];
+  return listView('services', 'Services', create, id => link(`#/services/${enc(id)}`, id));
 }
 
 async function serviceView(id) {

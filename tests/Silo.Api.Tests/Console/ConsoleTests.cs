@@ -159,6 +159,39 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
     }
 
     [Fact]
+    public async Task TheServiceList_PagesFiftyAtATime_AndOpensAServiceById()
+    {
+        for (var i = 0; i < 55; i++)
+        {
+            await gateway.CreateServiceAsync(_downstream.BaseUrl);
+        }
+
+        using var admin = gateway.CreateAdminClient();
+        var first = (await admin.GetFromJsonAsync<string[]>("/admin/services?limit=50"))!;
+        var second = (await admin.GetFromJsonAsync<string[]>($"/admin/services?limit=50&after={first[^1]}"))!;
+        await SignInAsync();
+        await _page.GotoAsync("/console/#/services");
+        await Assertions.Expect(_page.GetByTestId("services")).ToContainTextAsync(first[0], SoonContains);
+        await Assertions.Expect(_page.GetByTestId("services")).ToContainTextAsync(first[^1]);
+        await Assertions.Expect(_page.GetByTestId("services")).Not.ToContainTextAsync(second[0]);
+
+        await _page.GetByTestId("services-next").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("services-page")).ToContainTextAsync("page 2", SoonContains);
+        await Assertions.Expect(_page.GetByTestId("services")).ToContainTextAsync(second[0]);
+        await Assertions.Expect(_page.GetByTestId("services")).Not.ToContainTextAsync(first[0]);
+        await AssertNotBlankAsync("services-page-2");
+
+        await _page.GetByTestId("services-previous").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("services-page")).ToContainTextAsync("page 1", SoonContains);
+        await Assertions.Expect(_page.GetByTestId("services")).ToContainTextAsync(first[0]);
+
+        await _page.GetByTestId("services-find-id").FillAsync(second[^1]);
+        await _page.GetByTestId("services-find-submit").ClickAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex($"#/services/{second[^1]}$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await Assertions.Expect(_page.GetByTestId("endpoints")).ToContainTextAsync(_downstream.BaseUrl, SoonContains);
+    }
+
+    [Fact]
     public async Task SigningFromTheServicePage_TheSecretShownOnceVerifiesForwardedRequests_UntilStoppedFromThePage()
     {
         // A downstream that verifies with whatever secret the page showed.
