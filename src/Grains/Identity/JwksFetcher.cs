@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Silo.Grains.Services;
 
 namespace Silo.Grains.Identity;
 
@@ -9,14 +10,7 @@ namespace Silo.Grains.Identity;
 /// </summary>
 public class JwksFetcher : IDisposable
 {
-    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-    });
+    private readonly HttpMessageInvoker _invoker = OutboundHttp.CreateInvoker();
 
     public virtual async Task<string> FetchAsync(IssuerDefinition definition, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,19 +1,12 @@
 namespace Silo.Grains.Services;
 
 /// <summary>
-/// Health checks over HTTP/1.1 with one pooled handler for every service on this silo. Redirects are not
+/// Health checks over HTTP/1.1 with one pooled handler (<see cref="OutboundHttp"/>) for every service on this silo. Redirects are not
 /// followed (a 3xx counts as alive); any connection error or timeout is a failed check.
 /// </summary>
 public sealed class HttpHealthProber : IHealthProber, IDisposable
 {
-    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-    });
+    private readonly HttpMessageInvoker _invoker = OutboundHttp.CreateInvoker();
 
     public async Task<bool> ProbeAsync(Uri target, TimeSpan timeout, CancellationToken cancellationToken)
     {
