@@ -94,3 +94,23 @@ public sealed class SecurityHeaderTests(KestrelGatewayFactory gateway, Downstrea
         Assert.Equal("yes", proxied.Headers.GetValues("X-Downstream").Single());
     }
 }
+
+/// <summary>Bad JWTs spend the same budget as bad keys: past it the address gets 429, even with a good token.</summary>
+public sealed class FailedTokenTests(StrictAuthGatewayFactory gateway) : IClassFixture<StrictAuthGatewayFactory>
+{
+    [Fact]
+    public async Task BadTokens_FromOneAddress_Get429_AfterTheBudget()
+    {
+        await using var idp = await Silo.TestKit.TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        await Identity.JwtSupport.RegisterAsync(gateway, tenant, idp);
+        using var client = gateway.CreateClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect.ProblemAsync(await Identity.JwtSupport.CheckAsync(client, idp.Token("eve", audience: "not-ours")), 401, "invalid-token");
+        }
+
+        await Expect.ProblemAsync(await Identity.JwtSupport.CheckAsync(client, idp.Token("eve")), 429, "rate-limited");
+    }
+}

@@ -10,7 +10,7 @@ namespace Silo.Api.Tests.Identity;
 /// keys), its tokens are admitted with per-consumer limits, every kind of bad token gets the same 401, a key
 /// rollover fails no request, and an outage is ridden out on the last good keys until they are too old.
 /// </summary>
-public sealed class JwtCallerTests(JwtGatewayFactory gateway) : IClassFixture<JwtGatewayFactory>
+public sealed class JwtCallerTests(JwtGatewayFactory gateway, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<JwtGatewayFactory>
 {
     [Fact]
     public async Task TokensFromARegisteredIssuer_AreAdmitted_AndEachConsumerHasItsOwnLimit()
@@ -106,6 +106,7 @@ public sealed class JwtCallerTests(JwtGatewayFactory gateway) : IClassFixture<Jw
         }
 
         Assert.True(fetched.Elapsed >= TimeSpan.FromSeconds(JwtGatewayFactory.MaxKeyAgeSeconds - 0.5), $"refused after {fetched.Elapsed}");
+        output.WriteLine($"outage: admitted on the last good keys until {fetched.Elapsed.TotalSeconds:F1} s after their fetch (max age {JwtGatewayFactory.MaxKeyAgeSeconds} s)");
         await Expect.ProblemAsync(answer, 503, "identity-provider-unavailable");
 
         idp.Down = false;
