@@ -1,0 +1,27 @@
+using Serilog.Events;
+using Serilog.Parsing;
+using Silo.ServiceDefaults;
+
+namespace Silo.Api.Tests.Hosting;
+
+/// <summary>Only the watchdog's impossible first-tick stall is dropped from the log; real stalls and everything else pass.</summary>
+public sealed class WatchdogStartupRaceTests
+{
+    private static LogEvent Event(string source, TimeSpan stalled, LogEventLevel level = LogEventLevel.Warning) => new(
+        DateTimeOffset.UtcNow,
+        level,
+        null,
+        new MessageTemplateParser().Parse("Participant check thread has not completed for {TimeSinceLastTick}, potentially indicating lock contention"),
+        [new LogEventProperty("SourceContext", new ScalarValue(source)), new LogEventProperty("TimeSinceLastTick", new ScalarValue(stalled))]);
+
+    [Fact]
+    public void AStallLongerThanTheProcessHasLived_IsDropped_ARealOneIsKept()
+    {
+        var age = TimeSpan.FromSeconds(20);
+
+        Assert.True(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8)), age));
+        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", TimeSpan.FromSeconds(3)), age));
+        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Silo.Grains.Keys.ApiKeyGrain", new TimeSpan(6, 42, 8)), age));
+        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8), LogEventLevel.Error), age));
+    }
+}
