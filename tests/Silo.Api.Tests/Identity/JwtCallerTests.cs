@@ -139,6 +139,23 @@ public sealed class JwtCallerTests(JwtGatewayFactory gateway, Xunit.Abstractions
     }
 
     [Fact]
+    public async Task TheTenantsLimits_BoundAllItsConsumersTogether()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync(GatewayFactory.TokenBucket("tenant-per-minute", 4, 60));
+        await JwtSupport.RegisterAsync(gateway, tenant, idp, perMinute: 100);
+        using var client = gateway.CreateClient();
+
+        var statuses = new List<int>();
+        foreach (var consumer in new[] { "u1", "u2", "u3", "u4", "u5", "u6" })
+        {
+            statuses.Add((int)(await JwtSupport.CheckAsync(client, idp.Token(consumer))).StatusCode);
+        }
+
+        Assert.Equal([200, 200, 200, 200, 429, 429], statuses);
+    }
+
+    [Fact]
     public async Task ASuspendedTenant_RefusesItsJwtCallers()
     {
         await using var idp = await TestIdentityProvider.StartAsync();
