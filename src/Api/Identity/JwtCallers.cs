@@ -14,6 +14,9 @@ namespace Silo.Api.Identity;
 /// cluster) and are cached here: an issuer's settings for <see cref="ClaimTtl"/>, its keys until they are
 /// <see cref="KeysTtl"/> old or a token names a key id they lack — asked again at most once per
 /// <see cref="JwtOptions.KeyRequestGapSeconds"/> per issuer, so a flood of made-up key ids costs one grain call per interval.
+/// A token seen again is not validated again while it is within <see cref="ValidatedFor"/> of its validation and
+/// before its <c>exp</c>, and its issuer's settings and keys are still the ones it was validated with (settings are
+/// read again every <see cref="ClaimTtl"/>, so at most that long after a change elsewhere).
 /// </summary>
 public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOptions<JwtOptions> options, TimeProvider time)
 {
@@ -23,7 +26,17 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
     /// <summary>How long keys are used before the grain is asked for a newer set. The value is 5 minutes.</summary>
     public static readonly TimeSpan KeysTtl = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a validated token is taken on trust when seen again (never past its <c>exp</c>). The value is 1 minute.</summary>
+    public static readonly TimeSpan ValidatedFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most validated tokens kept per front end. The value is 10,000.</summary>
+    public const int MaxValidated = 10_000;
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    // Tokens validated lately, so a client sending the same token again costs a lookup, not a signature check.
+    // An entry counts only while its issuer's settings and keys are the very ones it was validated with.
+    private readonly ConcurrentDictionary<string, ValidatedToken> _validated = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuerEntry> _issuers = new(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="bearer"/> is shaped like a JWT (three dot-separated parts), not an API key.</summary>
@@ -32,17 +45,7 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
     public async Task<(JwtCaller? Caller, JwtFailure? Failure)> AuthenticateAsync(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (token.Length > options.Value.MaxTokenLength || !_handler.CanReadToken(token))
-        {
-            return (null, JwtFailure.Malformed);
-        }
-
-        JsonWebToken unvalidated;
-        try
-        {
-            unvalidated = _handler.ReadJsonWebToken(token);
-        }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        if (Read(token) is not { } unvalidated)
         {
             return (null, JwtFailure.Malformed);
         }
@@ -70,10 +73,17 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
             }
         }
 
+        var now = time.GetUtcNow();
+        if (_validated.TryGetValue(token, out var seen) && seen.Until > now && ReferenceEquals(seen.Claim, claim) && ReferenceEquals(seen.Keys, keys))
+        {
+            return (seen.Caller, null);
+        }
+
         var result = await ValidateAsync(token, unvalidated, claim.Definition, keys!).ConfigureAwait(false);
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await entry.KeysAsync(grains, time, Gap, refresh: true).ConfigureAwait(false) is { } newer && newer != keys)
         {
             // A key id the cached set lacks: the issuer may have rolled its keys over.
+            keys = newer;
             result = await ValidateAsync(token, unvalidated, claim.Definition, newer).ConfigureAwait(false);
         }
 
@@ -88,7 +98,40 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
             return (null, JwtFailure.NoConsumer);
         }
 
-        return (new JwtCaller(claim.TenantId, consumer, ConsumerKeys.KeyId(claim.TenantId, claim.Definition, consumer), claim.Definition, Services(result, claim.Definition)), null);
+        var caller = new JwtCaller(claim.TenantId, consumer, ConsumerKeys.KeyId(claim.TenantId, claim.Definition, consumer), claim.Definition, Services(result, claim.Definition));
+        Remember(token, new ValidatedToken(caller, claim, keys!, Min(new DateTimeOffset(unvalidated.ValidTo, TimeSpan.Zero), now + ValidatedFor)));
+        return (caller, null);
+    }
+
+    /// <summary>The token's header and claims, unvalidated; null when it is too long or not a JWT.</summary>
+    private JsonWebToken? Read(string token)
+    {
+        if (token.Length > options.Value.MaxTokenLength || !_handler.CanReadToken(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            return _handler.ReadJsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>Keeps a validated token; past <see cref="MaxValidated"/> tokens the whole set is dropped and starts again.</summary>
+    private void Remember(string token, ValidatedToken validated)
+    {
+        if (_validated.Count >= MaxValidated)
+        {
+            _validated.Clear();
+        }
+
+        _validated[token] = validated;
     }
 
     /// <summary>The services the token's scopes allow; null when the issuer maps no scopes.</summary>
@@ -108,7 +151,11 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
     }
 
     /// <summary>Issuers changed through this front end: their settings are read again on the next token.</summary>
-    public void Invalidate() => _issuers.Clear();
+    public void Invalidate()
+    {
+        _issuers.Clear();
+        _validated.Clear();
+    }
 
     private bool TooOld([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] IssuerKeySet? keys) =>
         keys is null || time.GetUtcNow() - keys.FetchedAt > TimeSpan.FromSeconds(options.Value.MaxKeyAgeSeconds);
@@ -137,6 +184,9 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
         var now = time.GetUtcNow().UtcDateTime;
         return expires is { } e && now - skew < e && (notBefore is not { } n || n <= now + skew);
     }
+
+    /// <summary>A token that passed validation, the caller it stands for, what it was validated with, and until when it is trusted.</summary>
+    private sealed record ValidatedToken(JwtCaller Caller, IssuerClaim Claim, IssuerKeySet Keys, DateTimeOffset Until);
 
     /// <summary>An issuer's keys as this front end holds them.</summary>
     private sealed record IssuerKeySet(IList<SecurityKey> Keys, DateTimeOffset FetchedAt);

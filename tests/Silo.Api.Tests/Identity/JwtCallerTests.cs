@@ -68,6 +68,36 @@ public sealed class JwtCallerTests(JwtGatewayFactory gateway, Xunit.Abstractions
     }
 
     [Fact]
+    public async Task ATokenSeenAgain_IsTrustedOnlyUntilItsExpiry()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var tenant = await gateway.CreateTenantAsync();
+        using var admin = gateway.CreateAdminClient();
+        await Expect.StatusAsync(await admin.PutAsJsonAsync($"/admin/tenants/{tenant}/issuers", new[]
+        {
+            new { issuer = idp.Issuer, audiences = new[] { "api" }, jwksUri = idp.JwksUri, clockSkewSeconds = 0, consumerLimits = GatewayFactory.TokenBucket("per-user", 1000, 60) },
+        }), 200);
+        using var client = gateway.CreateClient();
+        var token = idp.Token("judy", expiresIn: TimeSpan.FromSeconds(3));
+        var expires = DateTimeOffset.UtcNow.AddSeconds(3);
+
+        // The same token again and again: admitted (from the validated set after the first) until exp, then refused.
+        HttpResponseMessage answer;
+        var admitted = 0;
+        while ((answer = await JwtSupport.CheckAsync(client, token)).StatusCode == System.Net.HttpStatusCode.OK)
+        {
+            answer.Dispose();
+            admitted++;
+            Assert.True(DateTimeOffset.UtcNow < expires.AddSeconds(2), "admitted past its exp");
+            await Task.Delay(100);
+        }
+
+        Assert.True(admitted > 1);
+        Assert.True(DateTimeOffset.UtcNow >= expires.AddSeconds(-1), "refused well before its exp");
+        await Expect.ProblemAsync(answer, 401, "invalid-token");
+    }
+
+    [Fact]
     public async Task AKeyRollover_FailsNoRequest()
     {
         await using var idp = await TestIdentityProvider.StartAsync();
