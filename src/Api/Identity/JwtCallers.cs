@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -18,7 +19,7 @@ namespace Silo.Api.Identity;
 /// before its <c>exp</c>, and its issuer's settings and keys are still the ones it was validated with (settings are
 /// read again every <see cref="ClaimTtl"/>, so at most that long after a change elsewhere).
 /// </summary>
-public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOptions<JwtOptions> options, TimeProvider time)
+public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOptions<JwtOptions> options, TimeProvider time, Telemetry.GatewayMetrics metrics)
 {
     /// <summary>How long an issuer's settings are used before they are read again. The value is 5 seconds.</summary>
     public static readonly TimeSpan ClaimTtl = TimeSpan.FromSeconds(5);
@@ -76,6 +77,7 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
         var now = time.GetUtcNow();
         if (_validated.TryGetValue(token, out var seen) && seen.Until > now && ReferenceEquals(seen.Claim, claim) && ReferenceEquals(seen.Keys, keys))
         {
+            metrics.TokenAccepted("remembered");
             return (seen.Caller, null);
         }
 
@@ -99,6 +101,7 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
         }
 
         var caller = new JwtCaller(claim.TenantId, consumer, ConsumerKeys.KeyId(claim.TenantId, claim.Definition, consumer), claim.Definition, Services(result, claim.Definition));
+        metrics.TokenAccepted("validated");
         Remember(token, new ValidatedToken(caller, claim, keys!, Min(new DateTimeOffset(unvalidated.ValidTo, TimeSpan.Zero), now + ValidatedFor)));
         return (caller, null);
     }
@@ -207,12 +210,25 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
             {
                 if (_claim is null || (now - _claimAt >= ClaimTtl && _claim.IsCompleted) || _claim.IsFaulted)
                 {
-                    _claim = grains.GetGrain<IIssuerGrain>(issuer).GetAsync();
+                    _claim = FetchClaimAsync(grains, _claim is { IsCompletedSuccessfully: true } held ? held.Result : null);
                     _claimAt = now;
                 }
 
                 return _claim;
             }
+        }
+
+        /// <summary>
+        /// The issuer's settings from its grain; the instance held before when they did not change, so what was
+        /// validated with them (compared by reference) stays trusted.
+        /// </summary>
+        private async Task<IssuerClaim?> FetchClaimAsync(IGrainFactory grains, IssuerClaim? held)
+        {
+            var claim = await grains.GetGrain<IIssuerGrain>(issuer).GetAsync().ConfigureAwait(false);
+            return held is not null && claim is not null && held.TenantId == claim.TenantId &&
+                   JsonSerializer.Serialize(held.Definition) == JsonSerializer.Serialize(claim.Definition)
+                ? held
+                : claim;
         }
 
         /// <summary>

@@ -21,6 +21,7 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> _admissionDuration;
     private readonly Counter<long> _authenticationFailures;
     private readonly Counter<long> _authenticationBlocked;
+    private readonly Counter<long> _tokens;
     private readonly Counter<long> _forwardAttempts;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _retryBudgetExhausted;
@@ -46,6 +47,7 @@ public sealed class GatewayMetrics
             "Time to authenticate and admit a request (the key and tenant grain calls).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         _authenticationFailures = _meter.CreateCounter<long>("silo.gateway.authentication.failures", "{failure}", "Failed authentications (admin token or API key).");
+        _tokens = _meter.CreateCounter<long>("silo.gateway.tokens", "{token}", "JWT bearer tokens accepted, by how: validated (signature checked) or remembered (validated lately on this front end).");
         _authenticationBlocked = _meter.CreateCounter<long>("silo.gateway.authentication.blocked", "{request}", "Requests refused because their address spent its failed-authentication budget.");
         _forwardAttempts = _meter.CreateCounter<long>("silo.gateway.forward.attempts", "{attempt}", "Attempts to forward to a downstream endpoint, by outcome.");
         _retries = _meter.CreateCounter<long>("silo.gateway.forward.retries", "{retry}", "Forward attempts that were retries.");
@@ -112,6 +114,8 @@ public sealed class GatewayMetrics
     public void LeaseReturnLost(long tokens) => _leaseTokens.Add(tokens, new KeyValuePair<string, object?>("event", "lost"));
 
     public void AuthenticationFailed(string kind) => _authenticationFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void TokenAccepted(string how) => _tokens.Add(1, new KeyValuePair<string, object?>("how", how));
 
     public void AuthenticationBlocked(string kind) => _authenticationBlocked.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
