@@ -76,7 +76,7 @@ public static class ServiceDefaultsExtensions
         var format = builder.Configuration["Telemetry:LogFormat"] ?? (builder.Environment.IsDevelopment() ? "text" : "json");
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Verbose() // the levels are Logging:LogLevel's, applied before an event reaches Serilog
-            .Filter.ByExcluding(WatchdogStartupRace.IsFalseStall)
+            .Filter.ByExcluding(WatchdogStartupRace.ForThisProcess(TimeProvider.System).IsFalseStall)
             .Enrich.FromLogContext();
         configuration = string.Equals(format, "text", StringComparison.OrdinalIgnoreCase)
             ? configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")

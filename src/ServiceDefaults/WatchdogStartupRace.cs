@@ -10,18 +10,25 @@ namespace Silo.ServiceDefaults;
 /// should have to puzzle over. That one warning is dropped; every real stall (shorter than the process's
 /// life, by definition) is still logged.
 /// </summary>
-public static class WatchdogStartupRace
+public sealed class WatchdogStartupRace(TimeProvider time, DateTimeOffset processStart)
 {
     private const string Category = "Orleans.Runtime.Watchdog";
 
-    public static bool IsFalseStall(LogEvent logEvent) => IsFalseStall(logEvent, DateTime.Now - Process.GetCurrentProcess().StartTime);
+    /// <summary>For this process, on <paramref name="time"/>'s clock.</summary>
+    public static WatchdogStartupRace ForThisProcess(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        using var process = Process.GetCurrentProcess();
+        return new WatchdogStartupRace(time, new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero));
+    }
 
-    public static bool IsFalseStall(LogEvent logEvent, TimeSpan processAge)
+    /// <summary>Whether <paramref name="logEvent"/> is the watchdog's warning of a stall longer than the process has lived.</summary>
+    public bool IsFalseStall(LogEvent logEvent)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         return logEvent.Level == LogEventLevel.Warning &&
                logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: Category } &&
                logEvent.Properties.TryGetValue("TimeSinceLastTick", out var stalled) && stalled is ScalarValue { Value: TimeSpan span } &&
-               span > processAge;
+               span > time.GetUtcNow() - processStart;
     }
 }

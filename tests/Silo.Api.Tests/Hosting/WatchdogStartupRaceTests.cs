@@ -17,11 +17,13 @@ public sealed class WatchdogStartupRaceTests
     [Fact]
     public void AStallLongerThanTheProcessHasLived_IsDropped_ARealOneIsKept()
     {
-        var age = TimeSpan.FromSeconds(20);
+        // A process 20 s old.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T12:00:20Z", System.Globalization.CultureInfo.InvariantCulture));
+        var race = new WatchdogStartupRace(time, DateTimeOffset.Parse("2026-12-07T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-        Assert.True(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8)), age));
-        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", TimeSpan.FromSeconds(3)), age));
-        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Silo.Grains.Keys.ApiKeyGrain", new TimeSpan(6, 42, 8)), age));
-        Assert.False(WatchdogStartupRace.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8), LogEventLevel.Error), age));
+        Assert.True(race.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8))));
+        Assert.False(race.IsFalseStall(Event("Orleans.Runtime.Watchdog", TimeSpan.FromSeconds(3))));
+        Assert.False(race.IsFalseStall(Event("Silo.Grains.Keys.ApiKeyGrain", new TimeSpan(6, 42, 8))));
+        Assert.False(race.IsFalseStall(Event("Orleans.Runtime.Watchdog", new TimeSpan(6, 42, 8), LogEventLevel.Error)));
     }
 }
