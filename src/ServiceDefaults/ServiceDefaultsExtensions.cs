@@ -107,6 +107,7 @@ public static class ServiceDefaultsExtensions
         if (Traces(builder.Configuration))
         {
             telemetry.WithTracing(tracing => tracing
+                .SetSampler(services => RequestTraceSampler.FromConfiguration(services.GetRequiredService<IConfiguration>()))
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsOperations(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource([.. ActivitySources]));
