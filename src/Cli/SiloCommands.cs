@@ -63,6 +63,7 @@ public static class SiloCommands
         var format = new Option<string>("--format") { Description = "yaml or json", DefaultValueFactory = _ => "yaml" };
         format.AcceptOnlyFromAmong("yaml", "json");
         var detailed = new Option<bool>("--detailed-exit-code") { Description = $"Exit {ExitCodes.Changes} when the document would change something" };
+        var prune = new Option<bool>("--prune") { Description = "Also delete the tenants and services the document lacks, and revoke its tenants' keys it lacks" };
 
         var export = new Command("export", "Write the live tenants, keys (never a secret) and services as one document") { exportFile, format };
         export.SetAction((p, ct) => c.RunAsync(p, async client =>
@@ -85,11 +86,13 @@ public static class SiloCommands
             return ExitCodes.Ok;
         }));
 
-        var diff = new Command("diff", "Show what applying the document would create or update, field by field; changes nothing") { file, detailed };
-        diff.SetAction((p, ct) => c.RunAsync(p, client => PlanAsync(c, p, client, "/admin/config/diff", p.GetValue(file)!, p.GetValue(detailed), ct)));
-        var apply = new Command("apply", "Create and update what the document says; prints the secret of each key it creates, once") { file };
-        apply.SetAction((p, ct) => c.RunAsync(p, client => PlanAsync(c, p, client, "/admin/config/apply", p.GetValue(file)!, detailedExitCode: false, ct)));
+        var diff = new Command("diff", "Show what applying the document would create or update, field by field; changes nothing") { file, detailed, prune };
+        diff.SetAction((p, ct) => c.RunAsync(p, client => PlanAsync(c, p, client, Path("/admin/config/diff", p.GetValue(prune)), p.GetValue(file)!, p.GetValue(detailed), ct)));
+        var apply = new Command("apply", "Create and update what the document says; prints the secret of each key it creates, once") { file, prune };
+        apply.SetAction((p, ct) => c.RunAsync(p, client => PlanAsync(c, p, client, Path("/admin/config/apply", p.GetValue(prune)), p.GetValue(file)!, detailedExitCode: false, ct)));
         return new Command("config", "Declarative configuration: export, diff, apply") { export, diff, apply };
+
+        static string Path(string path, bool prune) => prune ? path + "?prune=true" : path;
     }
 
     private static async Task<int> PlanAsync(Context c, ParseResult p, GatewayClient client, string path, string file, bool detailedExitCode, CancellationToken ct)
@@ -119,7 +122,7 @@ public static class SiloCommands
         }
         else
         {
-            await WritePlanAsync(c.Out, plan, applied: path.EndsWith("apply", StringComparison.Ordinal)).ConfigureAwait(false);
+            await WritePlanAsync(c.Out, plan, applied: path.Contains("/apply", StringComparison.Ordinal)).ConfigureAwait(false);
         }
 
         return detailedExitCode && plan.GetProperty("changed").GetBoolean() ? ExitCodes.Changes : ExitCodes.Ok;
@@ -129,12 +132,17 @@ public static class SiloCommands
     {
         var creates = 0;
         var updates = 0;
+        var removals = 0;
         foreach (var change in plan.GetProperty("changes").EnumerateArray())
         {
-            var create = change.GetProperty("action").GetString() == "create";
+            var action = change.GetProperty("action").GetString();
+            var create = action == "create";
+            var removal = action is "delete" or "revoke";
             creates += create ? 1 : 0;
-            updates += create ? 0 : 1;
-            await o.WriteLineAsync($"{(create ? '+' : '~')} {change.GetProperty("kind").GetString()} {change.GetProperty("id").GetString()}").ConfigureAwait(false);
+            updates += create || removal ? 0 : 1;
+            removals += removal ? 1 : 0;
+            var mark = create ? "+" : removal ? $"- ({action})" : "~";
+            await o.WriteLineAsync($"{mark} {change.GetProperty("kind").GetString()} {change.GetProperty("id").GetString()}").ConfigureAwait(false);
             foreach (var field in change.GetProperty("fields").EnumerateArray())
             {
                 var name = field.GetProperty("field").GetString();
@@ -143,9 +151,10 @@ public static class SiloCommands
             }
         }
 
+        var removed = removals > 0 ? applied ? $", {removals} deleted or revoked" : $", {removals} to delete or revoke" : "";
         await o.WriteLineAsync(applied
-            ? $"{creates} created, {updates} updated, {plan.GetProperty("unchanged").GetInt32()} unchanged"
-            : $"{creates} to create, {updates} to update, {plan.GetProperty("unchanged").GetInt32()} unchanged").ConfigureAwait(false);
+            ? $"{creates} created, {updates} updated{removed}, {plan.GetProperty("unchanged").GetInt32()} unchanged"
+            : $"{creates} to create, {updates} to update{removed}, {plan.GetProperty("unchanged").GetInt32()} unchanged").ConfigureAwait(false);
         await WriteCreatedKeysAsync(o, plan).ConfigureAwait(false);
     }
 

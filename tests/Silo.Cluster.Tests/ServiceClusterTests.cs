@@ -61,6 +61,28 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
         Assert.True(took < TimeSpan.FromSeconds(2.5), $"took {took.TotalSeconds:F2} s");
     }
 
+    [Fact]
+    public async Task ServiceDeleted_ThroughOneFrontEnd_IsNoLongerRoutedByTheOtherWithinAboutTwoSeconds()
+    {
+        await using var downstream = await NamedDownstream.StartAsync("there");
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
+        var key = (await cluster.CreateKeysAsync("deletes", 1, limit: 1_000_000, windowSeconds: 60))[0];
+        var service = await CreateServiceAsync(cluster, downstream.BaseUrl, breaker: null);
+        var other = cluster.FrontEnds[1];
+        Assert.Equal("there", await AnsweredByAsync(other, key, service));
+
+        using var admin = cluster.FrontEnds[0].Admin();
+        var deletedAt = Stopwatch.StartNew();
+        Assert.Equal(204, (int)(await admin.DeleteAsync($"/admin/services/{service}")).StatusCode);
+        Assert.Equal(404, (await SendAsync(cluster.FrontEnds[0], key, service, 1, fail: false))[0]);
+        await Await.UntilAsync(async () => (await SendAsync(other, key, service, 1, fail: false))[0] == 404, "the other front end stops routing the service", TimeSpan.FromSeconds(10));
+        var took = deletedAt.Elapsed;
+        output.WriteLine($"service delete reached the other front end after {took.TotalMilliseconds:F0} ms");
+
+        // The directory copy and the route each refresh once a second; allow for a busy machine.
+        Assert.True(took < TimeSpan.FromSeconds(3.5), $"took {took.TotalSeconds:F2} s");
+    }
+
     private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker)
     {
         var id = "svc-" + Guid.NewGuid().ToString("N")[..8];

@@ -16,7 +16,9 @@ namespace Silo.Api.Config;
 /// Declarative configuration: reads the live tenants, keys and services through their grains, checks a
 /// <see cref="GatewayConfig"/> against them (every error at once, named by its place in the document), lists
 /// what applying it would change field by field, and applies that with the grains' own admin calls. Objects
-/// missing from the document are left as they are; a second apply of the same document changes nothing.
+/// missing from the document are left as they are, unless the plan prunes: then tenants and services the document
+/// lacks are deleted and active keys of its tenants that it lacks are revoked. A second apply of the same document
+/// changes nothing.
 /// </summary>
 internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider time, RoutingTable routes, ILogger<ConfigPlanner> logger)
 {
@@ -31,16 +33,25 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
             [.. live.Services.Values.Select(ServiceConfig.From)]);
     }
 
-    /// <summary>What applying <paramref name="config"/> would change; null with the errors when it is not valid.</summary>
-    public async Task<(Plan? Plan, Dictionary<string, string> Errors)> PlanAsync(GatewayConfig config)
+    /// <summary>
+    /// What applying <paramref name="config"/> would change (with <paramref name="prune"/>, also what it would delete
+    /// and revoke); null with the errors when it is not valid.
+    /// </summary>
+    public async Task<(Plan? Plan, Dictionary<string, string> Errors)> PlanAsync(GatewayConfig config, bool prune = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var live = await LoadAsync();
         var steps = new List<Step>();
         var unchanged = 0;
-        PlanTenants(config.Tenants ?? [], live, steps, errors, ref unchanged);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        PlanTenants(config.Tenants ?? [], live, steps, errors, kept, ref unchanged);
         PlanServices(config.Services ?? [], live, steps, errors, ref unchanged);
+        if (prune)
+        {
+            PlanPrune(config, live, kept, steps);
+        }
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -76,7 +87,8 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
         return plan.Summary with { CreatedKeys = created };
     }
 
-    private void PlanTenants(IReadOnlyList<TenantConfig?> tenants, Live live, List<Step> steps, Dictionary<string, string> errors, ref int unchanged)
+    private void PlanTenants(
+        IReadOnlyList<TenantConfig?> tenants, Live live, List<Step> steps, Dictionary<string, string> errors, HashSet<string> keptKeys, ref int unchanged)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < tenants.Count; i++)
@@ -107,11 +119,12 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 unchanged++;
             }
 
-            PlanKeys(t, at, current, steps, errors, ref unchanged);
+            PlanKeys(t, at, current, steps, errors, keptKeys, ref unchanged);
         }
     }
 
-    private void PlanKeys(TenantConfig tenant, string tenantAt, LiveTenant? current, List<Step> steps, Dictionary<string, string> errors, ref int unchanged)
+    private void PlanKeys(
+        TenantConfig tenant, string tenantAt, LiveTenant? current, List<Step> steps, Dictionary<string, string> errors, HashSet<string> keptKeys, ref int unchanged)
     {
         var keys = tenant.Keys ?? [];
         var liveKeys = current?.Keys ?? [];
@@ -128,6 +141,11 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
 
             var name = k.Name ?? "default";
             var match = Match(k, name, tenant.Id, liveKeys, ids, names, at, errors);
+            if (match is not null)
+            {
+                keptKeys.Add(match.Id);
+            }
+
             KeyEndpoints.Validate(
                 new CreateKeyRequest(k.Name, k.Limits, k.Scopes, k.ExpiresAt), time, at, errors, newExpiry: match is null || match.ExpiresAt != k.ExpiresAt);
             var desired = new KeyFields(name, k.Limits ?? [], k.Scopes ?? [], k.ExpiresAt?.ToUniversalTime());
@@ -215,36 +233,48 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
         }
     }
 
+    /// <summary>
+    /// The deletions of a pruning plan, after its creates and updates: active keys of the document's tenants that
+    /// it does not name (revoked), then services and tenants it does not name (deleted, a tenant with its keys).
+    /// </summary>
+    private static void PlanPrune(GatewayConfig config, Live live, HashSet<string> keptKeys, List<Step> steps)
+    {
+        var tenants = (config.Tenants ?? []).OfType<TenantConfig>().Select(t => t.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var services = (config.Services ?? []).OfType<CreateServiceRequest>().Select(s => s.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var tenant in live.Tenants.Values.Where(t => tenants.Contains(t.Info.Id)))
+        {
+            foreach (var key in tenant.Keys.Where(k => !keptKeys.Contains(k.Id)))
+            {
+                steps.Add(new PruneStep(new ConfigChange("key", key.Id, "revoke", [])));
+            }
+        }
+
+        foreach (var service in live.Services.Keys.Where(id => !services.Contains(id)))
+        {
+            steps.Add(new PruneStep(new ConfigChange("service", service, "delete", [])));
+        }
+
+        foreach (var tenant in live.Tenants.Keys.Where(id => !tenants.Contains(id)))
+        {
+            steps.Add(new PruneStep(new ConfigChange("tenant", tenant, "delete", [])));
+        }
+    }
+
     private async Task ApplyAsync(Step step, List<CreateKeyResponse> created)
     {
         switch (step)
         {
+            case PruneStep { Change: { Kind: "key" } change }:
+                await grains.GetGrain<IApiKeyGrain>(change.Id).RevokeAsync();
+                break;
+            case PruneStep { Change: { Kind: "service" } change }:
+                await Deletion.DeleteServiceAsync(grains, routes, logger, change.Id);
+                break;
+            case PruneStep { Change: { Kind: "tenant" } change }:
+                await Deletion.DeleteTenantAsync(grains, logger, change.Id);
+                break;
             case TenantStep t:
-                var tenant = grains.GetGrain<ITenantGrain>(t.Id);
-                var d = t.Desired;
-                if (!t.Create || !await tenant.CreateAsync(new TenantDefinition(d.Name, d.Limits, d.CorsOrigins)))
-                {
-                    // An update, or a create that met a tenant made meanwhile: each field that differs is set.
-                    if (await tenant.GetAsync() is { } now)
-                    {
-                        if (!string.Equals(now.Name, d.Name, StringComparison.Ordinal))
-                        {
-                            await tenant.SetNameAsync(d.Name);
-                        }
-
-                        if (!now.Limits.SequenceEqual(d.Limits))
-                        {
-                            await tenant.SetLimitsAsync(d.Limits);
-                        }
-
-                        if (!now.CorsOrigins.SequenceEqual(d.CorsOrigins, StringComparer.Ordinal))
-                        {
-                            await tenant.SetCorsOriginsAsync(d.CorsOrigins);
-                        }
-                    }
-                }
-
-                await tenant.SetStatusAsync(d.Status);
+                await ApplyTenantAsync(t);
                 break;
             case KeyStep { KeyId: null } k:
                 var (status, key) = await KeyEndpoints.CreateKeyAsync(grains, k.TenantId, k.Definition);
@@ -269,6 +299,35 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 routes.Invalidate(s.Definition.Id);
                 break;
         }
+    }
+
+    private async Task ApplyTenantAsync(TenantStep t)
+    {
+        var tenant = grains.GetGrain<ITenantGrain>(t.Id);
+        var d = t.Desired;
+        if (!t.Create || !await tenant.CreateAsync(new TenantDefinition(d.Name, d.Limits, d.CorsOrigins)))
+        {
+            // An update, or a create that met a tenant made meanwhile: each field that differs is set.
+            if (await tenant.GetAsync() is { } now)
+            {
+                if (!string.Equals(now.Name, d.Name, StringComparison.Ordinal))
+                {
+                    await tenant.SetNameAsync(d.Name);
+                }
+
+                if (!now.Limits.SequenceEqual(d.Limits))
+                {
+                    await tenant.SetLimitsAsync(d.Limits);
+                }
+
+                if (!now.CorsOrigins.SequenceEqual(d.CorsOrigins, StringComparer.Ordinal))
+                {
+                    await tenant.SetCorsOriginsAsync(d.CorsOrigins);
+                }
+            }
+        }
+
+        await tenant.SetStatusAsync(d.Status);
     }
 
     private async Task<Live> LoadAsync()
@@ -322,7 +381,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
     /// <summary><c>create</c> for an object the gateway lacks, <c>update</c> when fields differ, null when it is as the document says.</summary>
     private static string? Action(bool exists, List<FieldChange> fields) => !exists ? "create" : fields.Count > 0 ? "update" : null;
 
-    [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Audit: configuration applied, {Changes} object(s) created or updated, {Keys} key(s) created")]
+    [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Audit: configuration applied, {Changes} object(s) created, updated, revoked or deleted, {Keys} key(s) created")]
     private static partial void LogApplied(ILogger logger, int changes, int keys);
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Warning, Message = "Audit: configuration apply stopped after {Applied} of {Steps} change(s): a grain could not answer ({Error}); applying the same document again finishes it")]
@@ -351,4 +410,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
     private sealed record KeyStep(ConfigChange Change, string TenantId, string? KeyId, ApiKeyDefinition Definition) : Step(Change);
 
     private sealed record ServiceStep(ConfigChange Change, ServiceDefinition Definition, bool Create) : Step(Change);
+
+    /// <summary>A key to revoke, or a service or tenant to delete: named by the change.</summary>
+    private sealed record PruneStep(ConfigChange Change) : Step(Change);
 }

@@ -26,11 +26,11 @@ internal static class ConfigEndpoints
         admin.MapPost("/config/diff", DiffAsync)
             .Produces<ConfigPlan>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("A document (application/yaml or application/json body): what applying the document would create or update, field by field; changes nothing");
+            .WithSummary("A document (application/yaml or application/json body): what applying the document would create or update, field by field (with ?prune=true also what it would revoke and delete); changes nothing");
         admin.MapPost("/config/apply", ApplyAsync)
             .Produces<ConfigPlan>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("A document (application/yaml or application/json body): create and update what the document says (nothing when any object is invalid); keys created show their secret in this answer only");
+            .WithSummary("A document (application/yaml or application/json body): create and update what the document says (nothing when any object is invalid); with ?prune=true also delete the tenants and services it lacks and revoke its tenants' keys it lacks; keys created show their secret in this answer only");
     }
 
     // No Accepts metadata: routing would send a body of another type past these routes to the proxy's catch-all
@@ -79,13 +79,19 @@ internal static class ConfigEndpoints
 
     private static async Task<(ConfigPlanner.Plan? Plan, IResult? Error)> PlanAsync(HttpRequest request, ConfigPlanner planner)
     {
+        var prune = false;
+        if (request.Query["prune"] is { Count: > 0 } given && !bool.TryParse(given.ToString(), out prune))
+        {
+            return (null, Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["prune"] = "Must be true or false." }));
+        }
+
         var (config, error) = await ConfigDocument.ReadAsync(request);
         if (error is not null)
         {
             return (null, error);
         }
 
-        var (plan, errors) = await planner.PlanAsync(config!);
+        var (plan, errors) = await planner.PlanAsync(config!, prune);
         return plan is null ? (null, Problem.Validation(errors)) : (plan, null);
     }
 }

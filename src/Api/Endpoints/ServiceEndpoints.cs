@@ -22,6 +22,9 @@ internal static class ServiceEndpoints
         admin.MapGet("/services/{service}", GetAsync)
             .Produces<ServiceResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A service: endpoints, health, breaker state");
+        admin.MapDelete("/services/{service}", DeleteAsync)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delete a service: its definition, signing keys and health state; every front end stops routing to it within about 2 s (this one at once)");
         admin.MapPut("/services/{service}/endpoints", SetEndpointsAsync)
             .JsonBody<List<EndpointDefinition>>().Produces<ServiceResponse>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
@@ -106,6 +109,17 @@ internal static class ServiceEndpoints
 
         routes.Invalidate(service);
         return TypedResults.Json(ServiceResponse.From((await grain.GetAsync())!), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAsync(string service, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes, ILoggerFactory loggers)
+    {
+        if (!await IsRegisteredAsync(service, catalog))
+        {
+            return Problem.For(GatewayError.UnknownService);
+        }
+
+        await Deletion.DeleteServiceAsync(grains, routes, loggers.CreateLogger("Silo.Api.Audit"), service);
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)

@@ -28,6 +28,9 @@ internal static partial class TenantEndpoints
         admin.MapGet("/tenants/{tenant}", GetAsync)
             .Produces<TenantInfo>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A tenant: status, limits, current usage, keys");
+        admin.MapDelete("/tenants/{tenant}", DeleteAsync)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delete a tenant: its keys are revoked everywhere before the answer, its issuers released, its counts and settings cleared (its audit log is kept)");
         admin.MapPut("/tenants/{tenant}/limits", SetLimitsAsync)
             .JsonBody<List<LimitDefinition>>().Produces<TenantInfo>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
@@ -136,6 +139,11 @@ internal static partial class TenantEndpoints
 
         return TypedResults.Json(await grain.GetAsync(), GatewayJson.Options);
     }
+
+    private static async Task<IResult> DeleteAsync(string tenant, IGrainFactory grains, ILoggerFactory loggers) =>
+        Identifiers.IsSlug(tenant) && await Deletion.DeleteTenantAsync(grains, loggers.CreateLogger("Silo.Api.Audit"), tenant)
+            ? TypedResults.NoContent()
+            : Problem.For(GatewayError.UnknownTenant);
 
     private static async Task<IResult> SetStatusAsync(string tenant, TenantStatus status, IGrainFactory grains, ILoggerFactory loggers)
     {

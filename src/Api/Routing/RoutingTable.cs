@@ -102,6 +102,14 @@ public sealed class RoutingTable
     {
         try
         {
+            // A service deleted (through any front end) has left the directory: its route goes, and the next
+            // request for it is answered 404 like any unknown id.
+            if (!await catalog.ExistsAsync(serviceId).ConfigureAwait(false))
+            {
+                _entries.TryRemove(KeyValuePair.Create(serviceId, entry));
+                return;
+            }
+
             var grain = grains.GetGrain<IServiceGrain>(serviceId);
             var snapshot = entry.Route is { } route
                 ? await grain.GetSnapshotIfChangedAsync(route.Stamp).ConfigureAwait(false)

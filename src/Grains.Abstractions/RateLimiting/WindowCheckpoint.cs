@@ -3,7 +3,8 @@ namespace Silo.Grains.RateLimiting;
 /// <summary>
 /// The stored count of one durable window limit. It applies again only to a limit of the same name and shape
 /// (algorithm, window length, calendar), and only while its window (or, for a sliding window, the one after
-/// it) is current.
+/// it) is current. <see cref="ResetAt"/>: when an operator last started this window's count afresh (null when
+/// never): a checkpoint merge lets the later reset win instead of adding counts taken before it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("silo.WindowCheckpoint")]
 public sealed record WindowCheckpoint(
@@ -13,7 +14,8 @@ public sealed record WindowCheckpoint(
     LimitCalendar Calendar,
     DateTimeOffset WindowStart,
     long Current,
-    long Previous)
+    long Previous,
+    DateTimeOffset? ResetAt = null)
 {
     /// <summary>Whether this checkpoint was taken from a limit defined like <paramref name="definition"/>.</summary>
     public bool Matches(LimitDefinition definition)

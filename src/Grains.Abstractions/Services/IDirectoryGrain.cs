@@ -22,6 +22,10 @@ public interface IDirectoryGrain : IGrainWithStringKey
     [Alias("Add")]
     Task AddAsync(string id);
 
+    /// <summary>Removes an id (no change when it is not there).</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string id);
+
     /// <summary>The index if its version is above <paramref name="knownVersion"/>; otherwise null.</summary>
     [Alias("GetIfNewer")]
     Task<DirectorySnapshot?> GetIfNewerAsync(long knownVersion);

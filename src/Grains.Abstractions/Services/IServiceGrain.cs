@@ -15,6 +15,14 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<bool> CreateAsync(ServiceDefinition definition);
 
+    /// <summary>
+    /// Deletes the service: its stored definition and signing keys are cleared and the activation ends (its
+    /// health checks with it). False when there is no such service. The caller then removes it from the directory
+    /// (<see cref="IDirectoryGrain.RemoveAsync"/>), through which front ends stop routing to it.
+    /// </summary>
+    [Alias("Delete")]
+    Task<bool> DeleteAsync();
+
     /// <summary>The service with live endpoint and breaker status; null when it does not exist.</summary>
     [Alias("Get")]
     Task<ServiceInfo?> GetAsync();

@@ -18,6 +18,15 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo?> GetAsync();
 
     /// <summary>
+    /// Deletes the tenant: its key grains' shares end, its token issuers are released, its browser origins leave the
+    /// CORS directory, its counts and stored state are cleared, and the activation ends; its audit log is kept
+    /// (with <c>tenant.deleted</c>). False when there is no such tenant. Its keys are revoked by the caller before
+    /// (a key's revoke records itself in this grain), and the caller removes it from the tenant directory after.
+    /// </summary>
+    [Alias("Delete")]
+    Task<bool> DeleteAsync();
+
+    /// <summary>
     /// What the Orleans Dashboard's grain-state view shows (it calls a grain's parameterless <c>GetState</c>):
     /// the same as <see cref="GetAsync"/>, never a secret.
     /// </summary>

@@ -245,9 +245,10 @@ internal sealed partial class GrainLimits
 
     /// <summary>
     /// Starts the limit named <paramref name="name"/> afresh and, for a durable one, writes the fresh count at
-    /// once, so the reset survives the activation. False when there is no such limit. Should this write meet
-    /// another activation's (a moment of two activations during a membership change), the conflict merge keeps
-    /// the stored count and the reset is lost: the caller sees the count unchanged and may reset again.
+    /// once, so the reset survives the activation. False when there is no such limit. The count carries the
+    /// moment of the reset: should this write meet another activation's (a moment of two activations during a
+    /// membership change), or that one's later checkpoint meet this write, the merge keeps the reset count instead
+    /// of adding back what the other counted before it (<see cref="QuotaCheckpointer.Merge"/>).
     /// </summary>
     public async Task<bool> ResetAsync(string name, string owner)
     {
@@ -264,6 +265,16 @@ internal sealed partial class GrainLimits
         _checkpointer.Touch(Set);
         await FlushAsync(owner);
         return true;
+    }
+
+    /// <summary>
+    /// Forgets every count, of memory and storage (the tenant or key was deleted): the limits become none, so
+    /// nothing is written again as the activation ends.
+    /// </summary>
+    public async Task ClearAsync(string owner)
+    {
+        Load([], owner, owner, fromStorage: false);
+        await _checkpointer.ClearAsync();
     }
 
     // A tick of the checkpoint timer: storage failing is logged here, and the next tick writes the counts again.

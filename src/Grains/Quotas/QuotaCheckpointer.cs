@@ -82,6 +82,25 @@ internal sealed partial class QuotaCheckpointer(
         }
     }
 
+    /// <summary>Clears the stored counts (after a write under way, if any); nothing is written until counted again.</summary>
+    public async Task ClearAsync()
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            _dirty = false;
+            _base = null;
+            if (state.RecordExists)
+            {
+                await state.ClearStateAsync();
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
     private async Task WriteAsync(LimitSet limits, string grain, Func<IReadOnlyList<HandedOverEpoch>> handedOver)
     {
         _dirty = false;
@@ -152,7 +171,8 @@ internal sealed partial class QuotaCheckpointer(
     /// The counts after two activations counted concurrently: per window, what is stored plus what
     /// <paramref name="ours"/> added to <paramref name="baseline"/> — less, when more units came back to it (a
     /// handed-over lease given back) than it took. A window the other activation has already left behind is kept
-    /// as stored.
+    /// as stored. When one side reset the window's count and the other has not seen that reset, the reset side's
+    /// count is kept as it is: what the other counted from before the reset is not added back to it.
     /// </summary>
     internal static List<WindowCheckpoint> Merge(
         IReadOnlyList<WindowCheckpoint> ours, IReadOnlyList<WindowCheckpoint> baseline, IReadOnlyList<WindowCheckpoint> theirs) =>
@@ -164,11 +184,23 @@ internal sealed partial class QuotaCheckpointer(
                 return stored;
             }
 
+            var same = stored is not null && stored.WindowStart == o.WindowStart ? stored : null;
+            if (same is not null && Later(same.ResetAt, o.ResetAt))
+            {
+                return same;
+            }
+
+            if (Later(o.ResetAt, same?.ResetAt))
+            {
+                return o;
+            }
+
             var start = baseline.FirstOrDefault(b => b.Name == o.Name && b.WindowStart == o.WindowStart);
             var added = o.Current - (start?.Current ?? 0);
-            var same = stored is not null && stored.WindowStart == o.WindowStart ? stored : null;
             return o with { Current = Math.Max(0, (same?.Current ?? 0) + added), Previous = Math.Max(o.Previous, same?.Previous ?? 0) };
         })];
+
+    private static bool Later(DateTimeOffset? reset, DateTimeOffset? than) => reset is { } at && (than is null || at > than.Value);
 
     [LoggerMessage(EventId = 821, Level = LogLevel.Warning, Message = "Quota checkpoint of {Grain} met a concurrent write; counts rebased on the stored ones and written as the sum of both activations'")]
     private static partial void LogCheckpointConflict(ILogger logger, string grain);

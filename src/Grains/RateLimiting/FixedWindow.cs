@@ -50,6 +50,7 @@ public sealed class FixedWindow : WindowedCounter
         if (checkpoint.WindowStart == WindowStart)
         {
             _count = checkpoint.Current;
+            RestoredFrom(checkpoint);
         }
     }
 

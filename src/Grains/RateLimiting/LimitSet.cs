@@ -188,6 +188,7 @@ public sealed class LimitSet
             if (string.Equals(_counters[i].Definition.Name, name, StringComparison.Ordinal))
             {
                 _counters[i] = LimitCounter.Create(_counters[i].Definition, _time);
+                (_counters[i] as WindowedCounter)?.MarkReset(_time.GetUtcNow());
                 _shadowRejections[i] = 0;
                 return true;
             }

@@ -53,6 +53,7 @@ public sealed class SlidingWindow : WindowedCounter
         {
             _current = checkpoint.Current;
             _previous = checkpoint.Previous;
+            RestoredFrom(checkpoint);
         }
         else if (checkpoint.WindowStart + Length == WindowStart)
         {

@@ -23,6 +23,15 @@ public abstract class WindowedCounter : ILimitCounter
 
     private protected TimeSpan Length => WindowEnd - WindowStart;
 
+    /// <summary>When an operator last started this count afresh (null when never); carried by its checkpoints.</summary>
+    public DateTimeOffset? ResetAt { get; private set; }
+
+    /// <summary>Notes that this counter replaces a count an operator reset at <paramref name="at"/>.</summary>
+    public void MarkReset(DateTimeOffset at) => ResetAt = at;
+
+    /// <summary>Takes the reset moment of a checkpoint this counter's count was restored from.</summary>
+    private protected void RestoredFrom(WindowCheckpoint checkpoint) => ResetAt = checkpoint.ResetAt;
+
     public abstract LimitOutcome TryAcquire(long cost, long timestamp);
 
     public abstract void Refund(long cost, long timestamp);
@@ -61,5 +70,5 @@ public abstract class WindowedCounter : ILimitCounter
     }
 
     private protected WindowCheckpoint CheckpointOf(long current, long previous) =>
-        new(Definition.Name, Definition.Algorithm, Definition.WindowSeconds, Definition.Calendar, WindowStart, current, previous);
+        new(Definition.Name, Definition.Algorithm, Definition.WindowSeconds, Definition.Calendar, WindowStart, current, previous, ResetAt);
 }

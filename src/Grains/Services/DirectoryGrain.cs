@@ -1,7 +1,7 @@
 namespace Silo.Grains.Services;
 
 /// <summary>
-/// Keeps one index of ids (<see cref="IDirectoryGrain"/>); written through when an id is added. The grain type
+/// Keeps one index of ids (<see cref="IDirectoryGrain"/>); written through when an id is added or removed. The grain type
 /// keeps the name it had when it indexed services only, so the stored service index is still found.
 /// </summary>
 [GrainType("servicedirectory")]
@@ -31,6 +31,32 @@ public sealed class DirectoryGrain([PersistentState("service-directory")] IPersi
         {
             (state.State.Ids, state.State.Version) = (ids, version);
             _ids.Remove(id);
+            throw;
+        }
+
+        _snapshot = null;
+    }
+
+    public async Task RemoveAsync(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _ids ??= new HashSet<string>(state.State.Ids, StringComparer.Ordinal);
+        if (!_ids.Remove(id))
+        {
+            return;
+        }
+
+        var (ids, version) = (state.State.Ids, state.State.Version);
+        state.State.Ids = [.. ids.Where(i => !string.Equals(i, id, StringComparison.Ordinal))];
+        state.State.Version = version + 1;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (state.State.Ids, state.State.Version) = (ids, version);
+            _ids.Add(id);
             throw;
         }
 

@@ -69,6 +69,24 @@ public sealed partial class ServiceGrain(
         stored.Endpoints.SequenceEqual(definition.Endpoints) &&
         stored with { Endpoints = definition.Endpoints } == definition;
 
+    public async Task<bool> DeleteAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        await state.ClearStateAsync();
+        state.State = new ServiceState();
+        _breaker = null;
+        _outliers = null;
+        _health = null;
+        _snapshot = null;
+        LogDeleted(logger, this.GetPrimaryKeyString());
+        DeactivateOnIdle();
+        return true;
+    }
+
     public Task<ServiceInfo?> GetState() => GetAsync();
 
     public Task<ServiceInfo?> GetAsync()
@@ -324,6 +342,9 @@ public sealed partial class ServiceGrain(
         _snapshot is { Circuit: not CircuitState.Closed } s
             ? s with { CircuitRetryAfterMilliseconds = (int)Math.Ceiling(_breaker!.RetryAfter.TotalMilliseconds) }
             : _snapshot;
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Information, Message = "Service {Service}: deleted")]
+    private static partial void LogDeleted(ILogger logger, string service);
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Service {Service}: definition replaced")]
     private static partial void LogUpdated(ILogger logger, string service);

@@ -104,6 +104,34 @@ public sealed partial class TenantGrain(
         await Listing().EnsureAsync();
     }
 
+    public async Task<bool> DeleteAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        // Each step may be repeated: a delete that failed half-way is finished by the next one.
+        var tenantId = this.GetPrimaryKeyString();
+        await EndLeasesAsync();
+        foreach (var issuer in state.State.Issuers)
+        {
+            await GrainFactory.GetGrain<IIssuerGrain>(issuer.Issuer).ReleaseAsync(tenantId);
+        }
+
+        if (state.State.CorsOrigins.Count > 0)
+        {
+            await CorsDirectory().SetTenantAsync(tenantId, []);
+        }
+
+        await _limits.ClearAsync(tenantId);
+        await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.deleted", null, null));
+        await state.ClearStateAsync();
+        state.State = new TenantState();
+        DeactivateOnIdle();
+        return true;
+    }
+
     public Task<TenantInfo?> GetState() => GetAsync();
 
     public async Task<TenantInfo?> GetAsync()

@@ -53,6 +53,30 @@ public sealed class SiloCliTests(KestrelGatewayFactory gateway) : IClassFixture<
     }
 
     [Fact]
+    public async Task Config_Prune_DeletesWhatTheDocumentLacks_OnlyWithTheFlag()
+    {
+        var (kept, gone) = (GatewayFactory.NewId("keep"), GatewayFactory.NewId("gone"));
+        var both = Path.Combine(_dir, "both.yaml");
+        var one = Path.Combine(_dir, "one.yaml");
+        await File.WriteAllTextAsync(both, $"tenants: [{{ id: {kept}, name: Kept }}, {{ id: {gone}, name: Gone }}]");
+        await File.WriteAllTextAsync(one, $"tenants: [{{ id: {kept}, name: Kept }}]");
+        Assert.Equal(0, (await RunAsync("config", "apply", "-f", both)).ExitCode);
+        Assert.Equal(0, (await RunAsync("config", "diff", "-f", one, "--detailed-exit-code")).ExitCode);
+
+        var diff = await RunAsync("config", "diff", "-f", one, "--detailed-exit-code", "--prune");
+        Assert.Equal(2, diff.ExitCode);
+        Assert.Contains($"- (delete) tenant {gone}", diff.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"tenant {kept}", diff.Out, StringComparison.Ordinal);
+
+        var apply = await RunAsync("config", "apply", "-f", one, "--prune");
+        Assert.Equal(0, apply.ExitCode);
+        Assert.Contains("deleted or revoked", apply.Out, StringComparison.Ordinal);
+        var tenants = (await RunAsync("tenants", "list")).Out.Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Contains(kept, tenants);
+        Assert.DoesNotContain(gone, tenants);
+    }
+
+    [Fact]
     public async Task Keys_Create_Get_Revoke_AndTenantsList()
     {
         var tenant = await gateway.CreateTenantAsync();

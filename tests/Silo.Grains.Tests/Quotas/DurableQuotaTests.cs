@@ -224,6 +224,29 @@ public sealed class DurableQuotaTests
     }
 
     /// <summary>
+    /// An operator resets the daily limit while another activation of the key (a moment of two during a membership
+    /// change) has counted 20 and written them: the reset's write meets that write, and the merge keeps the reset
+    /// count instead of adding the other's 20 back. The activation then ends; the next one reads the reset count.
+    /// </summary>
+    [Fact]
+    public async Task ResetMeetsAnotherActivationsWrite_TheResetIsKept()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(silos: 2);
+        var (keyId, secret) = await CreateKeyAsync(cluster);
+        var key = cluster.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await AdmitAsync(cluster, keyId, secret, times: 30);
+        await CheckpointAsync(cluster);
+        RewriteUsage(cluster, key, u => Counted(u, 50, u.HandedOver));
+
+        Assert.Equal(LimitResetStatus.Reset, await key.ResetLimitAsync("daily").Bounded());
+
+        Assert.Equal(0, StoredDaily(cluster, key));
+        await AdmitAsync(cluster, keyId, secret, times: 1);
+        var info = await key.GetAsync().Bounded();
+        Assert.Equal(99, info!.Usage.Single(u => u.Name == "daily").Remaining);
+    }
+
+    /// <summary>
     /// A front end gives back units leased by an activation that handed its epoch over after this one had read
     /// storage (two activations for a moment): unknown when they arrive, they are credited once this activation's
     /// checkpoint meets that handover, instead of counting as spent.

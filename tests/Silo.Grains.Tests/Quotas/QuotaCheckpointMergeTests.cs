@@ -58,6 +58,57 @@ public sealed class QuotaCheckpointMergeTests
         Assert.Equal(Daily(tomorrow, 4), Assert.Single(merged));
     }
 
-    private static WindowCheckpoint Daily(DateTimeOffset start, long current) =>
-        new("daily", LimitAlgorithm.FixedWindow, 0, LimitCalendar.Day, start, current, 0);
+    [Fact]
+    public void TheOtherActivationResetTheCount_ItsCountIsKept_NotWhatThisOneCountedBeforeTheReset()
+    {
+        // Both read 30; this one counted 20 more, unaware that the other reset the limit and counted 2 since.
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 50)], [Daily(Today, 30)], [Daily(Today, 2, ResetAt)]);
+
+        Assert.Equal(Daily(Today, 2, ResetAt), Assert.Single(merged));
+    }
+
+    [Fact]
+    public void ThisActivationResetTheCount_WhatTheOtherCountedBeforeIsNotAddedBack()
+    {
+        // Both read 30; the other counted 20 more and wrote 50; this one reset the limit and counted 3 since.
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 3, ResetAt)], [Daily(Today, 30)], [Daily(Today, 50)]);
+
+        Assert.Equal(Daily(Today, 3, ResetAt), Assert.Single(merged));
+    }
+
+    [Fact]
+    public void ResetSlidingWindow_ThePreviousWindowsCountStaysReset()
+    {
+        var reset = Sliding(0, 0, ResetAt);
+
+        var merged = QuotaCheckpointer.Merge([reset], [Sliding(10, 40)], [Sliding(12, 40)]);
+
+        Assert.Equal(reset, Assert.Single(merged));
+    }
+
+    [Fact]
+    public void BothActivationsSawTheSameReset_TheirAdditionsAreSummed()
+    {
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 5, ResetAt)], [Daily(Today, 0, ResetAt)], [Daily(Today, 4, ResetAt)]);
+
+        Assert.Equal(Daily(Today, 9, ResetAt), Assert.Single(merged));
+    }
+
+    [Fact]
+    public void AnOlderResetIsStored_ThisActivationsLaterResetWins()
+    {
+        var later = ResetAt.AddMinutes(5);
+
+        var merged = QuotaCheckpointer.Merge([Daily(Today, 1, later)], [Daily(Today, 7, ResetAt)], [Daily(Today, 9, ResetAt)]);
+
+        Assert.Equal(Daily(Today, 1, later), Assert.Single(merged));
+    }
+
+    private static readonly DateTimeOffset ResetAt = Today.AddHours(9);
+
+    private static WindowCheckpoint Daily(DateTimeOffset start, long current, DateTimeOffset? resetAt = null) =>
+        new("daily", LimitAlgorithm.FixedWindow, 0, LimitCalendar.Day, start, current, 0, resetAt);
+
+    private static WindowCheckpoint Sliding(long current, long previous, DateTimeOffset? resetAt = null) =>
+        new("hourly", LimitAlgorithm.SlidingWindow, 3600, LimitCalendar.None, Today, current, previous, resetAt);
 }
