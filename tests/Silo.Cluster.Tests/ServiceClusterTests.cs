@@ -83,6 +83,39 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
         Assert.True(took < TimeSpan.FromSeconds(3.5), $"took {took.TotalSeconds:F2} s");
     }
 
+    /// <summary>
+    /// The console's traffic series, read through one front end, add up what every front end served: each front
+    /// end registers its record with the cluster and the reading one asks them all.
+    /// </summary>
+    [Fact]
+    public async Task Traffic_ServedByTwoFrontEnds_IsAddedUpWhenReadThroughEither()
+    {
+        await using var downstream = await NamedDownstream.StartAsync("counted");
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
+        var key = (await cluster.CreateKeysAsync("traffic", 1, limit: 1_000_000, windowSeconds: 60))[0];
+        var service = await CreateServiceAsync(cluster, downstream.BaseUrl, breaker: null);
+        Assert.All(await SendAsync(cluster.FrontEnds[0], key, service, 3, fail: false), s => Assert.Equal(200, s));
+        Assert.All(await SendAsync(cluster.FrontEnds[1], key, service, 5, fail: true), s => Assert.Equal(500, s));
+
+        foreach (var frontEnd in cluster.FrontEnds)
+        {
+            using var admin = frontEnd.Admin();
+            JsonElement traffic = default;
+            await Await.UntilAsync(
+                async () =>
+                {
+                    traffic = JsonDocument.Parse(await admin.GetStringAsync($"/admin/services/{service}/traffic?seconds=60")).RootElement;
+                    return traffic.GetProperty("frontEndsAnswered").GetInt32() == 2 && Sum(traffic, "attempts") == 8;
+                },
+                "both front ends' attempts are added up",
+                TimeSpan.FromSeconds(60));
+            Assert.Equal(2, traffic.GetProperty("frontEnds").GetInt32());
+            Assert.Equal(5, Sum(traffic, "failures"));
+        }
+
+        static long Sum(JsonElement traffic, string series) => traffic.GetProperty(series).EnumerateArray().Sum(v => v.GetInt64());
+    }
+
     private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker)
     {
         var id = "svc-" + Guid.NewGuid().ToString("N")[..8];

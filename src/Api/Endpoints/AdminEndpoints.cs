@@ -21,6 +21,7 @@ internal static class AdminEndpoints
         admin.MapSigningKeyEndpoints();
         admin.MapIssuerEndpoints();
         admin.MapConfigEndpoints();
+        admin.MapTrafficEndpoints();
         app.MapConfigSchema();
     }
 

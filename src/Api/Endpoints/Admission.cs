@@ -23,6 +23,7 @@ internal sealed class Admission(
     FailedAuthenticationLimiter failures,
     SecurityLog securityLog,
     GatewayMetrics metrics,
+    TrafficHistory traffic,
     TimeProvider time)
 {
     public async Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service)
@@ -127,6 +128,7 @@ internal sealed class Admission(
         {
             // A cost-0 call that passes only authenticated (the route was looked up next); it admitted nothing.
             metrics.Admission(result, time.GetElapsedTime(started));
+            traffic.Admission(result, credentials?.KeyId);
         }
         if (result.Status == AdmissionStatus.InvalidKey)
         {

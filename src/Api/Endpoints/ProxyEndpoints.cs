@@ -28,6 +28,7 @@ internal static class ProxyEndpoints
         OutcomeReporter outcomes,
         ForwardingPipeline pipeline,
         GatewayMetrics metrics,
+        TrafficHistory traffic,
         TimeProvider time)
     {
         // Reserved segments belong to the gateway and malformed ids can never be services; a request the
@@ -84,6 +85,10 @@ internal static class ProxyEndpoints
         var error = await pipeline.ForwardAsync(context, feature);
         await ForwardingPipeline.AnswerAsync(context, feature, error);
         await ReportAsync(grains, routes, outcomes, metrics, service, probe, feature);
+        foreach (var attempt in feature.Attempts.Where(a => a.Result is AttemptResult.Success or AttemptResult.Failure))
+        {
+            traffic.Attempt(service, attempt.Result == AttemptResult.Failure, attempt.Elapsed);
+        }
     }
 
     private static ProxyFeature NewFeature(string service, string pathAndQuery, ServiceRoute route, AdmissionResult admitted, long? probe, ForwardSigning? signing) => new()

@@ -59,6 +59,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<ServiceCatalog>();
         builder.Services.AddJwtCallers();
         builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddTrafficHistory();
         builder.Services.AddSingleton<Config.ConfigPlanner>();
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
@@ -174,6 +175,15 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddSingleton<SecurityLog>();
+    }
+
+    /// <summary>The console's per-second traffic record of this front end, its registration with the cluster, and the reader over every front end's.</summary>
+    private static void AddTrafficHistory(this IServiceCollection services)
+    {
+        services.AddSingleton<TrafficHistory>();
+        services.AddSingleton<TrafficRegistration>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrafficRegistration>());
+        services.AddSingleton<TrafficReader>();
     }
 
     /// <summary>Admission: key grain references, leases and what sweeps them.</summary>

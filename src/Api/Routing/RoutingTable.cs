@@ -20,10 +20,12 @@ public sealed class RoutingTable
     private readonly IGrainFactory grains;
     private readonly ServiceCatalog catalog;
     private readonly GatewayMetrics metrics;
+    private readonly TrafficHistory traffic;
     private readonly TimeProvider time;
 
-    public RoutingTable(IGrainFactory grains, ServiceCatalog catalog, GatewayMetrics metrics, TimeProvider time)
+    public RoutingTable(IGrainFactory grains, ServiceCatalog catalog, GatewayMetrics metrics, TrafficHistory traffic, TimeProvider time)
     {
+        this.traffic = traffic;
         this.grains = grains;
         this.catalog = catalog;
         this.metrics = metrics;
@@ -136,6 +138,7 @@ public sealed class RoutingTable
     {
         var previous = _circuits.GetValueOrDefault(service, CircuitState.Closed);
         _circuits[service] = state;
+        traffic.Circuit(service, state);
         if (previous != state)
         {
             metrics.CircuitChanged(service, state.ToString().ToLowerInvariant());

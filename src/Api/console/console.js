@@ -133,6 +133,87 @@ function limitsTable(limits, usage, prefix, action) {
 }
 
 // Runs a change, then redraws; errors go to the status line.
+// Plots: inline SVG drawn from /admin/…/traffic (every front end's last minutes, second by second). Each plotted
+// line carries its numbers in data-values, so what is drawn can be read back.
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const PLOT = { width: 640, height: 130, left: 44, bottom: 18, top: 8, right: 6 };
+
+function s(tag, attributes, ...children) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value !== null && value !== undefined) element.setAttribute(name, String(value));
+  }
+  element.append(...children.flat().filter(c => c !== null && c !== undefined));
+  return element;
+}
+
+const round = v => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+
+// Lines over the window: series [{ name, label, values }], nulls left as gaps; y from 0 to the largest value.
+function linePlot(testid, unit, series) {
+  const n = series[0].values.length;
+  const max = Math.max(1, ...series.flatMap(x => x.values.filter(v => v !== null)));
+  const { width, height, left, bottom, top, right } = PLOT;
+  const x = i => left + (i * (width - left - right)) / Math.max(1, n - 1);
+  const y = v => height - bottom - (v / max) * (height - bottom - top);
+  // A second with neighbours missing on both sides is drawn as a dot (a zero-length segment with round caps).
+  const path = values => values.map((v, i) => {
+    if (v === null) return '';
+    const joined = i > 0 && values[i - 1] !== null;
+    const alone = !joined && (i === values.length - 1 || values[i + 1] === null);
+    return `${joined ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)}${alone ? 'l0.01 0' : ''}`;
+  }).join('');
+  return h('figure', { class: 'plot', 'data-testid': testid },
+    s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': series.map(x => x.label).join(', ') },
+      s('line', { class: 'axis', x1: left, y1: height - bottom, x2: width - right, y2: height - bottom }),
+      s('text', { x: left - 4, y: top + 8, 'text-anchor': 'end' }, `${round(max)}`),
+      s('text', { x: left - 4, y: height - bottom, 'text-anchor': 'end' }, '0'),
+      s('text', { x: left, y: height - 4 }, `−${Math.round(n / 60) || 1} min`),
+      s('text', { x: width - right, y: height - 4, 'text-anchor': 'end' }, 'now'),
+      series.map(x => s('path', { class: `series ${x.name}`, d: path(x.values), 'data-series': x.name, 'data-values': x.values.map(v => (v === null ? '' : v)).join(',') }))),
+    h('figcaption', null, series.map(x => h('span', { class: `legend ${x.name}` }, x.label)), ` (${unit})`));
+}
+
+// The circuit state second by second as coloured bands (grey: no front end knew the service yet).
+function circuitStrip(states) {
+  const { width, left, right } = PLOT;
+  const w = (width - left - right) / states.length;
+  const bands = [];
+  states.forEach((state, i) => {
+    const last = bands[bands.length - 1];
+    if (last && last.state === state) last.count++;
+    else bands.push({ state, start: i, count: 1 });
+  });
+  return h('figure', { class: 'plot', 'data-testid': 'plot-circuit' },
+    s('svg', { viewBox: `0 0 ${width} 22`, width, height: 22, role: 'img', 'aria-label': 'circuit state' },
+      s('text', { x: left - 4, y: 15, 'text-anchor': 'end' }, 'circuit'),
+      bands.map(b => s('rect', { class: `circuit ${b.state || 'unknown'}`, x: (left + b.start * w).toFixed(1), y: 2, width: (b.count * w).toFixed(1), height: 18 })),
+      s('g', { 'data-series': 'circuit', 'data-values': states.map(x => x || '').join(',') })),
+    h('figcaption', null, ['closed', 'half-open', 'open', 'isolated'].map(x => h('span', { class: `legend circuit-${x}` }, x))));
+}
+
+// The traffic section of a tenant, key or service page; a front end that did not answer is said so.
+async function trafficSection(kind, id) {
+  const t = await api('GET', `/admin/${kind}/${enc(id)}/traffic`);
+  const answered = t.frontEndsAnswered < t.frontEnds ? ` — ${t.frontEndsAnswered} of ${t.frontEnds} front ends answered` : '';
+  const heading = h('h3', { 'data-testid': 'traffic-heading' }, `Traffic, last ${Math.round(t.seconds / 60)} minutes${answered}`);
+  if (kind !== 'services') {
+    return [heading, linePlot('plot-admissions', 'requests a second', [
+      { name: 'admitted', label: 'admitted', values: t.admitted },
+      { name: 'limited', label: 'limited', values: t.limited }])];
+  }
+  const errors = t.attempts.map((a, i) => (a ? Math.round((1000 * t.failures[i]) / a) / 10 : null));
+  return [heading,
+    linePlot('plot-attempts', 'a second', [
+      { name: 'attempts', label: 'sent downstream', values: t.attempts },
+      { name: 'failures', label: 'failed', values: t.failures }]),
+    linePlot('plot-errors', '% of attempts', [{ name: 'error-rate', label: 'error rate', values: errors }]),
+    linePlot('plot-latency', 'ms', [
+      { name: 'p50', label: 'latency p50', values: t.p50Milliseconds },
+      { name: 'p99', label: 'latency p99', values: t.p99Milliseconds }]),
+    circuitStrip(t.circuit)];
+}
+
 async function change(work) {
   busy = true;
   try {
@@ -190,9 +271,10 @@ function secretNotice(text, secret) {
 async function tenantView(id) {
   const tenant = await api('GET', `/admin/tenants/${enc(id)}`);
   const shown = tenant.keyIds.slice(-50);
-  const [keys, audit] = await Promise.all([
+  const [keys, audit, traffic] = await Promise.all([
     Promise.all(shown.map(keyId => api('GET', `/admin/keys/${enc(keyId)}`).catch(() => null))),
     api('GET', `/admin/tenants/${enc(id)}/audit?limit=20`),
+    trafficSection('tenants', id),
   ]);
   const suspended = tenant.status === 'suspended';
   const toggle = suspended ? 'resume' : 'suspend';
@@ -228,6 +310,7 @@ async function tenantView(id) {
         suspended ? 'Resume tenant' : 'Suspend tenant')),
     h('h3', null, 'Limits'),
     limitsTable(tenant.limits, tenant.usage, 'tenant'),
+    ...traffic,
     h('h3', null, `Keys (${tenant.keyIds.length}${tenant.keyIds.length > shown.length ? `, newest ${shown.length} shown` : ''})`),
     createKey,
     table(['Key', 'Name', 'Status', 'Remaining'], keys.filter(k => k).map(key => h('tr', null,
@@ -253,7 +336,7 @@ async function tenantView(id) {
 }
 
 async function keyView(id) {
-  const key = await api('GET', `/admin/keys/${enc(id)}`);
+  const [key, traffic] = await Promise.all([api('GET', `/admin/keys/${enc(id)}`), trafficSection('keys', id)]);
   const revoked = key.status === 'revoked';
   const grace = h('input', { type: 'number', min: 0, max: 604800, value: 3600, 'aria-label': 'Grace period in seconds', 'data-testid': 'rotate-grace' });
   const rotate = async () => {
@@ -280,6 +363,7 @@ async function keyView(id) {
       h('button', { class: 'danger', 'data-testid': 'revoke', onclick: () => change(revoke) }, 'Revoke key')),
     h('h3', null, 'Limits'),
     limitsTable(key.limits, key.usage, 'key', revoked ? null : reset),
+    ...traffic,
   ];
 }
 
@@ -296,7 +380,7 @@ async function servicesView() {
 }
 
 async function serviceView(id) {
-  const service = await api('GET', `/admin/services/${enc(id)}`);
+  const [service, traffic] = await Promise.all([api('GET', `/admin/services/${enc(id)}`), trafficSection('services', id)]);
   const circuit = service.circuit;
   const tone = { closed: 'good', 'half-open': 'warn' }[circuit.state] || 'bad';
   const held = circuit.state === 'isolated';
@@ -327,6 +411,7 @@ async function serviceView(id) {
       h('dt', null, 'Load balancing'), h('dd', null, service.loadBalancing),
       h('dt', null, 'Timeout'), h('dd', null, seconds(service.timeoutSeconds)),
       h('dt', null, 'Health checks'), h('dd', null, service.healthCheck ? `${service.healthCheck.path} every ${seconds(service.healthCheck.intervalSeconds)} (${service.healthCheckRounds} rounds)` : 'passive only')),
+    ...traffic,
     h('div', { class: 'actions' },
       held
         ? h('button', { 'data-testid': 'circuit-close', onclick: () => change(() => api('POST', `/admin/services/${enc(id)}/circuit/close`)) }, 'Close circuit')

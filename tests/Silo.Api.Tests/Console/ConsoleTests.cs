@@ -265,6 +265,43 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
         Assert.Equal(service, keyInfo.GetProperty("scopes")[0].GetString());
     }
 
+    /// <summary>
+    /// The key's and service's plots move as traffic flows through the proxy, and plot what was served: read back
+    /// from the drawn lines' numbers (5 admitted and 3 limited for a key allowed 5 a day; 5 attempts sent
+    /// downstream, none failed; the circuit closed).
+    /// </summary>
+    [Fact]
+    public async Task TrafficThroughTheProxy_ThePlotsOfTheKeyAndServiceShowIt()
+    {
+        var tenant = await gateway.CreateTenantAsync();
+        var key = await gateway.CreateKeyAsync(tenant, new[] { new { name = "daily", algorithm = "fixed-window", limit = 5, windowSeconds = 86_400 } });
+        var keyId = await KeyIdAsync(tenant, key);
+        var service = await gateway.CreateServiceAsync(_downstream.BaseUrl);
+        await SignInAsync();
+        await _page.GotoAsync($"/console/#/keys/{keyId}");
+        await Assertions.Expect(_page.GetByTestId("plot-admissions")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Assert.Equal(0, await SumAsync("admitted"));
+
+        using var client = gateway.CreateKeyClient(key);
+        var statuses = new List<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add((int)(await client.GetAsync($"/{service}/echo/plotted")).StatusCode);
+        }
+
+        Assert.Equal([200, 200, 200, 200, 200, 429, 429, 429], statuses);
+        await WaitForSumAsync("admitted", 5);
+        await WaitForSumAsync("limited", 3);
+        await AssertNotBlankAsync("key-plot");
+
+        await _page.GotoAsync($"/console/#/services/{service}");
+        await WaitForSumAsync("attempts", 5);
+        Assert.Equal(0, await SumAsync("failures"));
+        var circuit = await _page.GetByTestId("plot-circuit").Locator("[data-series=circuit]").GetAttributeAsync("data-values");
+        Assert.Contains("closed", circuit!.Split(','));
+        await AssertNotBlankAsync("service-plots");
+    }
+
     [Fact]
     public async Task TheOrleansDashboard_ListsTheKeyGrainType_AfterTraffic()
     {
@@ -312,6 +349,21 @@ public sealed class ConsoleTests(DashboardGatewayFactory gateway, Chromium chrom
     {
         using var admin = gateway.CreateAdminClient();
         return (await admin.GetFromJsonAsync<JsonElement>($"/admin/keys/{keyId}")).GetProperty("tenantId").GetString()!;
+    }
+
+    // The numbers a plotted line was drawn from (data-values), added up.
+    private Task<long> SumAsync(string series) =>
+        _page.EvaluateAsync<long>(
+            "name => (document.querySelector(`[data-series=\"${name}\"]`)?.getAttribute('data-values') || '').split(',').reduce((a, v) => a + (Number(v) || 0), 0)",
+            series);
+
+    private async Task WaitForSumAsync(string series, long expected)
+    {
+        await _page.WaitForFunctionAsync(
+            "([name, expected]) => (document.querySelector(`[data-series=\"${name}\"]`)?.getAttribute('data-values') || '').split(',').reduce((a, v) => a + (Number(v) || 0), 0) === expected",
+            new object[] { series, expected },
+            new() { Timeout = 15_000 });
+        Assert.Equal(expected, await SumAsync(series));
     }
 
     private async Task AssertNotBlankAsync(string name)
