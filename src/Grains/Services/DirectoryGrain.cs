@@ -10,18 +10,22 @@ public sealed class DirectoryGrain([PersistentState("service-directory")] IPersi
     private HashSet<string>? _ids;
     private DirectorySnapshot? _snapshot;
 
-    public async Task AddAsync(string id)
+    public Task AddAsync(string id) => ChangeAsync(id, add: true);
+
+    public Task RemoveAsync(string id) => ChangeAsync(id, add: false);
+
+    private async Task ChangeAsync(string id, bool add)
     {
         ArgumentNullException.ThrowIfNull(id);
         _ids ??= new HashSet<string>(state.State.Ids, StringComparer.Ordinal);
-        if (!_ids.Add(id))
+        if (add ? !_ids.Add(id) : !_ids.Remove(id))
         {
             return;
         }
 
-        // Only a stored change is a change: when the write fails, the index is as before, and adding again writes.
+        // Only a stored change is a change: when the write fails, the index is as before, and the same call again writes.
         var (ids, version) = (state.State.Ids, state.State.Version);
-        state.State.Ids = [.. ids, id];
+        state.State.Ids = add ? [.. ids, id] : [.. ids.Where(i => !string.Equals(i, id, StringComparison.Ordinal))];
         state.State.Version = version + 1;
         try
         {
@@ -30,33 +34,7 @@ public sealed class DirectoryGrain([PersistentState("service-directory")] IPersi
         catch
         {
             (state.State.Ids, state.State.Version) = (ids, version);
-            _ids.Remove(id);
-            throw;
-        }
-
-        _snapshot = null;
-    }
-
-    public async Task RemoveAsync(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        _ids ??= new HashSet<string>(state.State.Ids, StringComparer.Ordinal);
-        if (!_ids.Remove(id))
-        {
-            return;
-        }
-
-        var (ids, version) = (state.State.Ids, state.State.Version);
-        state.State.Ids = [.. ids.Where(i => !string.Equals(i, id, StringComparison.Ordinal))];
-        state.State.Version = version + 1;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            (state.State.Ids, state.State.Version) = (ids, version);
-            _ids.Add(id);
+            _ = add ? _ids.Remove(id) : _ids.Add(id);
             throw;
         }
 
