@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Silo.Grains.Hosting;
 using Silo.Api.Auth;
 using Silo.Api.Errors;
 using Silo.Api.Hosting;
@@ -24,6 +26,7 @@ internal sealed class Admission(
     SecurityLog securityLog,
     GatewayMetrics metrics,
     TrafficHistory traffic,
+    IOptions<GrainCallOptions> calls,
     TimeProvider time)
 {
     public async Task<AdmissionResult> AdmitAsync(HttpRequest request, long cost, string? service)
@@ -150,7 +153,9 @@ internal sealed class Admission(
     /// <summary>
     /// Asks the key's grain (<paramref name="call"/>). A call the owning silo refused without running it (it is
     /// stopping, or was declared dead) is sent again after a short pause, by when the grain has a new activation elsewhere: a graceful stop
-    /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>; a timeout is
+    /// or a rolling restart fails no request. Each attempt is bounded by <c>Grains:CallTimeout</c>, counted here
+    /// to the millisecond (Orleans' own deadline is checked once a second, so a call to a frozen silo would end up
+    /// to a second later, and the request after it would meet the frozen silo again that much later); a timeout is
     /// sent again once, and only when the cluster changed meanwhile (its answer was likely lost with a silo that
     /// stopped: <see cref="IClusterReadiness.Changes"/>); the pauses add up to well under a second.
     /// </summary>
@@ -162,7 +167,7 @@ internal sealed class Admission(
             var changes = cluster.Changes;
             try
             {
-                return await call().ConfigureAwait(false);
+                return await call().WaitAsync(calls.Value.CallTimeout, time).ConfigureAwait(false);
             }
             catch (TimeoutException) when (!timedOut && attempt < GrainFailures.RetryPauses.Length && cluster.Changes != changes && !context.RequestAborted.IsCancellationRequested)
             {

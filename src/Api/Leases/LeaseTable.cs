@@ -1,3 +1,4 @@
+using Silo.Grains.Hosting;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Silo.Api.Errors;
@@ -29,10 +30,22 @@ internal sealed partial class LeaseTable : ILeaseHolder
     private readonly IClusterReadiness _cluster;
     private readonly Lazy<ILeaseHolder> _self;
 
+    // A renewal's deadline, counted here to the millisecond (Orleans checks its own once a second): requests
+    // waiting on a renewal sent to a frozen silo are answered, and ask again, that much sooner.
+    private readonly TimeSpan _callTimeout;
+
     public LeaseTable(
-        IGrainFactory grains, IClusterReadiness cluster, IOptions<LeaseOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<LeaseTable> logger)
+        IGrainFactory grains,
+        IClusterReadiness cluster,
+        IOptions<LeaseOptions> options,
+        IOptions<GrainCallOptions> calls,
+        GatewayMetrics metrics,
+        TimeProvider time,
+        ILogger<LeaseTable> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calls);
+        _callTimeout = calls.Value.CallTimeout;
         _grains = grains;
         _cluster = cluster;
         _options = options.Value;
@@ -271,7 +284,7 @@ internal sealed partial class LeaseTable : ILeaseHolder
             _metrics.AdmissionGrainCall("renew");
             var generation = lease.Generation;
             var sentAt = _time.GetTimestamp();
-            var answer = await grain.LeaseAsync(Request(secretHash, 0, service, wanted)).ConfigureAwait(false);
+            var answer = await grain.LeaseAsync(Request(secretHash, 0, service, wanted)).WaitAsync(_callTimeout, _time).ConfigureAwait(false);
             Apply(keyId, lease, answer, sentAt, generation);
             _metrics.LeaseEvent("renewed");
             return false;
