@@ -226,7 +226,7 @@ public sealed class JwtCallers(IGrainFactory grains, IssuerCatalog catalog, IOpt
         {
             var claim = await grains.GetGrain<IIssuerGrain>(issuer).GetAsync().ConfigureAwait(false);
             return held is not null && claim is not null && held.TenantId == claim.TenantId &&
-                   JsonSerializer.Serialize(held.Definition) == JsonSerializer.Serialize(claim.Definition)
+                   held.Definition.SameAs(claim.Definition)
                 ? held
                 : claim;
         }

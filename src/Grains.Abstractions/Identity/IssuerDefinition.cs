@@ -31,6 +31,14 @@ public sealed record IssuerDefinition(
     /// <summary>The clock skew allowed when none is given. The default value is 30 seconds.</summary>
     public const int DefaultClockSkewSeconds = 30;
 
+    /// <summary>Whether <paramref name="other"/> gives the same settings, list by list (a record's own equality compares its lists by reference).</summary>
+    public bool SameAs(IssuerDefinition? other) =>
+        other is not null &&
+        Audiences.SequenceEqual(other.Audiences, StringComparer.Ordinal) &&
+        Algorithms.SequenceEqual(other.Algorithms, StringComparer.Ordinal) &&
+        ConsumerLimits.SequenceEqual(other.ConsumerLimits) &&
+        this with { Audiences = other.Audiences, Algorithms = other.Algorithms, ConsumerLimits = other.ConsumerLimits } == other;
+
     /// <summary>The consumer claim when none is given. The default value is <c>sub</c>.</summary>
     public const string DefaultConsumerClaim = "sub";
 }

@@ -40,7 +40,7 @@ public sealed partial class IssuerGrain(
             return false;
         }
 
-        if (state.State.Definition is { } old && old == definition)
+        if (state.State.Definition is { } old && old.SameAs(definition))
         {
             return true;
         }
