@@ -1,3 +1,4 @@
+using Silo.Api.Validation;
 using Silo.Api.Auth;
 using Silo.Api.Json;
 using Silo.Grains.Services;
@@ -37,11 +38,10 @@ internal static class AdminEndpoints
     {
         var query = context.Request.Query;
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var limit = int.MaxValue;
-        if (query["limit"] is { Count: > 0 } given &&
-            (!int.TryParse(given[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPage))
+        var limit = QueryNumber.Read(query["limit"] is { Count: > 0 } given ? given[0] : null, 1, MaxPage, fallback: int.MaxValue);
+        if (limit is null)
         {
-            errors["limit"] = $"Must be a whole number from 1 to {MaxPage}.";
+            errors["limit"] = QueryNumber.Expected(1, MaxPage);
         }
 
         var ids = (await grains.GetGrain<IDirectoryGrain>(index).GetIfNewerAsync(0))?.Ids ?? [];
@@ -62,7 +62,7 @@ internal static class AdminEndpoints
             return Errors.Problem.Validation(errors);
         }
 
-        var page = ids.Skip(start).Take(limit).ToArray();
+        var page = ids.Skip(start).Take(limit!.Value).ToArray();
         if (start + page.Length < ids.Count && page.Length > 0)
         {
             var next = $"{context.Request.PathBase}{context.Request.Path}?limit={limit}&after={Uri.EscapeDataString(page[^1])}";

@@ -68,13 +68,13 @@ internal static class ProxyEndpoints
         var admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
         if (!admitted.IsAllowed)
         {
-            await ReportAsync(grains, routes, outcomes, metrics, service, probe, null);
+            await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, null);
             await Admission.WriteRefusalAsync(context, admitted);
             return;
         }
 
         var (signing, aborted) = await PrepareSigningAsync(
-            context, route, admitted.TenantId!, credentials!.Value.KeyId, time, () => ReportAsync(grains, routes, outcomes, metrics, service, probe, null));
+            context, route, admitted.TenantId!, credentials!.Value.KeyId, time, () => ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, null));
         if (aborted)
         {
             return;
@@ -84,11 +84,7 @@ internal static class ProxyEndpoints
         context.Features.Set(feature);
         var error = await pipeline.ForwardAsync(context, feature);
         await ForwardingPipeline.AnswerAsync(context, feature, error);
-        await ReportAsync(grains, routes, outcomes, metrics, service, probe, feature);
-        foreach (var attempt in feature.Attempts.Where(a => a.Result is AttemptResult.Success or AttemptResult.Failure))
-        {
-            traffic.Attempt(service, attempt.Result == AttemptResult.Failure, attempt.Elapsed);
-        }
+        await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, feature);
     }
 
     private static ProxyFeature NewFeature(string service, string pathAndQuery, ServiceRoute route, AdmissionResult admitted, long? probe, ForwardSigning? signing) => new()
@@ -158,12 +154,20 @@ internal static class ProxyEndpoints
     }
 
     /// <summary>
-    /// The report step: each attempt to the metrics and, for the downstream's health, to the batched outcome reports —
-    /// or, for the half-open probe, its one outcome to the service grain (a probe without one, refused or left by
-    /// its client, is given back so another request may probe at once). The client's own faults count nowhere.
+    /// The report step: each attempt to the metrics and, answered or failed, to the console's traffic record and, for
+    /// the downstream's health, to the batched outcome reports — or, for the half-open probe, its one outcome to the
+    /// service grain (a probe without one, refused or left by its client, is given back so another request may probe
+    /// at once). The client's own faults count nowhere.
     /// </summary>
     private static async Task ReportAsync(
-        IGrainFactory grains, RoutingTable routes, OutcomeReporter outcomes, GatewayMetrics metrics, string service, long? probe, ProxyFeature? feature)
+        IGrainFactory grains,
+        RoutingTable routes,
+        OutcomeReporter outcomes,
+        GatewayMetrics metrics,
+        TrafficHistory traffic,
+        string service,
+        long? probe,
+        ProxyFeature? feature)
     {
         bool? probeOutcome = null;
         foreach (var attempt in feature?.Attempts ?? [])
@@ -178,6 +182,7 @@ internal static class ProxyEndpoints
             if (attempt.Result is AttemptResult.Success or AttemptResult.Failure)
             {
                 var ok = attempt.Result == AttemptResult.Success;
+                traffic.Attempt(service, failed: !ok, attempt.Elapsed);
                 if (probe is null)
                 {
                     outcomes.Record(service, feature!.Used[attempt.Attempt].Url, ok);

@@ -161,10 +161,9 @@ internal static partial class TenantEndpoints
 
     private static async Task<IResult> GetAuditAsync(string tenant, string? limit, IGrainFactory grains)
     {
-        var count = DefaultAuditRead;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxAuditRead))
+        if (QueryNumber.Read(limit, 1, MaxAuditRead, DefaultAuditRead) is not { } count)
         {
-            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["limit"] = $"Must be a whole number from 1 to {MaxAuditRead}." });
+            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["limit"] = QueryNumber.Expected(1, MaxAuditRead) });
         }
 
         var audit = Identifiers.IsSlug(tenant) ? await grains.GetGrain<ITenantGrain>(tenant).GetAuditAsync(count) : null;

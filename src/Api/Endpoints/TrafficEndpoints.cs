@@ -1,4 +1,3 @@
-using System.Globalization;
 using Silo.Api.Auth;
 using Silo.Api.Contracts;
 using Silo.Api.Errors;
@@ -38,10 +37,9 @@ internal static class TrafficEndpoints
             return Problem.For(unknown);
         }
 
-        var count = DefaultSeconds;
-        if (seconds is not null && (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < MinSeconds or > TrafficHistory.Seconds))
+        if (QueryNumber.Read(seconds, MinSeconds, TrafficHistory.Seconds, DefaultSeconds) is not { } count)
         {
-            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["seconds"] = $"Must be a whole number from {MinSeconds} to {TrafficHistory.Seconds}." });
+            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["seconds"] = QueryNumber.Expected(MinSeconds, TrafficHistory.Seconds) });
         }
 
         return TypedResults.Json(await reader.ReadAsync(kind, id, count), GatewayJson.Options);
