@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Silo.Api.Json;
 
@@ -12,7 +13,11 @@ namespace Silo.Api.Json;
 /// </summary>
 public static class GatewayJson
 {
-    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    // The resolver is set from the start: the serializer would set it on first use, but the JSON Schema exporter
+    // (GET /openapi/gateway-config.schema.json) refuses options without one, so a fresh process's first schema
+    // request failed.
+    public static JsonSerializerOptions Options { get; } =
+        Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
