@@ -59,7 +59,7 @@ internal static class ProxyEndpoints
         }
 
         // The breaker is asked before the request is counted, so a refused request costs the key nothing.
-        var (proceed, probe) = await PassCircuitAsync(context, grains, route, service, time);
+        var (proceed, probe) = await PassCircuitAsync(context, grains, routes, route, service, time);
         if (!proceed)
         {
             return;
@@ -244,7 +244,8 @@ internal static class ProxyEndpoints
     /// Applies the breaker: (true, null) to go on, (true, token) when this request is the half-open probe,
     /// (false, _) when the 503 has been written.
     /// </summary>
-    private static async Task<(bool Proceed, long? Probe)> PassCircuitAsync(HttpContext context, IGrainFactory grains, ServiceRoute route, string service, TimeProvider time)
+    private static async Task<(bool Proceed, long? Probe)> PassCircuitAsync(
+        HttpContext context, IGrainFactory grains, RoutingTable routes, ServiceRoute route, string service, TimeProvider time)
     {
         switch (route.Decide(time.GetTimestamp(), time.TimestampFrequency, out var retryAfter))
         {
@@ -253,6 +254,13 @@ internal static class ProxyEndpoints
                 return (false, null);
             case CircuitDecision.Probe:
                 var grant = await grains.GetGrain<IServiceGrain>(service).TryAcquireProbeAsync();
+                if (grant is { Closed: true, Stamp: { } closedAt })
+                {
+                    // Another probe closed the circuit after this front end's snapshot: pass, and fetch the new one.
+                    routes.Observe(service, closedAt);
+                    return (true, null);
+                }
+
                 if (!grant.Granted)
                 {
                     var wait = TimeSpan.FromMilliseconds(Math.Max(grant.RetryAfterMilliseconds, 1000));

@@ -256,6 +256,12 @@ public sealed partial class ServiceGrain(
 
         var granted = _breaker.TryAcquireProbe(out var token);
         Rebuild();
+        if (!granted && _breaker.State == CircuitState.Closed)
+        {
+            // The front end's snapshot is older than the probe that closed the circuit: no probe is needed.
+            return Task.FromResult(new ProbeGrant(false, 0, 0, Closed: true, Stamp));
+        }
+
         var wait = granted ? TimeSpan.Zero : _breaker.RetryAfter;
         return Task.FromResult(new ProbeGrant(granted, token, (int)Math.Ceiling(wait.TotalMilliseconds)));
     }

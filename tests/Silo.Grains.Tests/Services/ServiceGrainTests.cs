@@ -74,8 +74,17 @@ public sealed class ServiceGrainTests
         Assert.False(second.Granted);
         Assert.True(second.RetryAfterMilliseconds > 0);
 
-        await service.ReportProbeAsync(probe.Token, success: true).Bounded();
-        Assert.Equal(CircuitState.Closed, (await service.GetSnapshotAsync().Bounded())!.Circuit);
+        var closedAt = await service.ReportProbeAsync(probe.Token, success: true).Bounded();
+        var closed = (await service.GetSnapshotAsync().Bounded())!;
+        Assert.Equal(CircuitState.Closed, closed.Circuit);
+
+        // A front end whose snapshot still shows the break over asks for a probe: none is needed, it is told so
+        // (not refused), with the snapshot to fetch.
+        var late = await service.TryAcquireProbeAsync().Bounded();
+        Assert.False(late.Granted);
+        Assert.True(late.Closed);
+        Assert.Equal(closedAt, late.Stamp);
+        Assert.Equal(new SnapshotStamp(closed.Epoch, closed.Version), late.Stamp);
     }
 
     [Fact]
