@@ -37,7 +37,7 @@ internal sealed class AdminAuthorizationFilter(
             presented = value["Bearer ".Length..].Trim();
         }
 
-        if (authorization.Count == 0 && AdminLogin.HasSession(http))
+        if (authorization.Count == 0 && await AdminLogin.HasSessionAsync(http))
         {
             return HttpMethods.IsGet(request.Method) || request.Headers.ContainsKey(AdminLogin.ConsoleHeader)
                 ? await next(context)

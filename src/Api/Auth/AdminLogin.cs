@@ -28,13 +28,20 @@ internal static class AdminLogin
     /// <summary>Where a sign-in goes when it was not sent from a page.</summary>
     public const string DefaultPage = "/console/";
 
-    /// <summary>Whether the request carries a valid browser session.</summary>
-    public static bool HasSession(HttpContext context) =>
-        context?.User.Identity is { IsAuthenticated: true, AuthenticationType: Scheme };
+    /// <summary>
+    /// Whether the request carries a valid browser session. The cookie is read here, on the admin requests that
+    /// ask, not by a default scheme on every request (the proxy and <c>/v1/check</c> never carry it).
+    /// </summary>
+    public static async Task<bool> HasSessionAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(Scheme);
+        return result.Succeeded && result.Principal.Identity is { IsAuthenticated: true, AuthenticationType: Scheme };
+    }
 
     public static IServiceCollection AddAdminLogin(this IServiceCollection services)
     {
-        services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
+        // No default scheme: pages and the dashboard name this one in their policy; admin calls ask HasSessionAsync.
+        services.AddAuthentication().AddCookie(Scheme, options =>
         {
             options.Cookie.Name = CookieName;
             options.Cookie.HttpOnly = true;

