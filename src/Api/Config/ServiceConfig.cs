@@ -20,6 +20,7 @@ internal static class ServiceConfig
             new OutlierDetectionRequest(
                 outliers.ConsecutiveFailures, outliers.BaseEjectionSeconds, outliers.MaxEjectionSeconds, outliers.MaxEjectionPercent, outliers.UnejectsOnHealthyCheck()),
             definition.HttpVersion,
-            definition.PanicThreshold());
+            definition.PanicThreshold(),
+            definition.Cache);
     }
 }

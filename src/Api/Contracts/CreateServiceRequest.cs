@@ -16,7 +16,8 @@ public sealed record CreateServiceRequest(
     CircuitBreakerDefinition? CircuitBreaker,
     OutlierDetectionRequest? OutlierDetection = null,
     DownstreamHttpVersion? HttpVersion = null,
-    int? PanicThresholdPercent = null)
+    int? PanicThresholdPercent = null,
+    CachePolicy? Cache = null)
 {
     /// <summary>The downstream timeout when none is given. The default value is 10 seconds.</summary>
     public const int DefaultTimeoutSeconds = 10;
@@ -33,5 +34,6 @@ public sealed record CreateServiceRequest(
         CircuitBreaker ?? CircuitBreakerDefinition.Default,
         (OutlierDetection ?? new OutlierDetectionRequest()).ToDefinition(),
         HttpVersion ?? DownstreamHttpVersion.Http11,
-        PanicThresholdPercent ?? ServiceDefinition.DefaultPanicThresholdPercent);
+        PanicThresholdPercent ?? ServiceDefinition.DefaultPanicThresholdPercent,
+        Cache);
 }

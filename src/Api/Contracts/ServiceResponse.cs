@@ -22,7 +22,8 @@ public sealed record ServiceResponse(
     long Version,
     DateTimeOffset CreatedAt,
     DownstreamHttpVersion HttpVersion,
-    IReadOnlyList<SigningKeyInfo> Signing)
+    IReadOnlyList<SigningKeyInfo> Signing,
+    CachePolicy? Cache)
 {
     public static ServiceResponse From(ServiceInfo info)
     {
@@ -36,6 +37,6 @@ public sealed record ServiceResponse(
             d.Id, info.EndpointStatus, d.LoadBalancing, d.PanicThreshold(), info.Panic, d.TimeoutSeconds, d.HealthCheck,
             d.CircuitBreaker ?? CircuitBreakerDefinition.Default,
             outliers with { UnejectOnHealthyCheck = outliers.UnejectsOnHealthyCheck() },
-            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion, info.Signing ?? []);
+            info.Circuit, info.HealthCheckRounds, info.Version, info.CreatedAt, d.HttpVersion, info.Signing ?? [], d.Cache);
     }
 }

@@ -1,3 +1,4 @@
+using Silo.Api.Caching;
 using Silo.Api.Errors;
 using Silo.Api.Forwarding;
 using Silo.Api.LoadBalancing;
@@ -29,6 +30,7 @@ internal static class ProxyEndpoints
         ForwardingPipeline pipeline,
         GatewayMetrics metrics,
         TrafficHistory traffic,
+        ResponseCache cache,
         TimeProvider time)
     {
         // Reserved segments belong to the gateway and malformed ids can never be services; a request the
@@ -58,6 +60,58 @@ internal static class ProxyEndpoints
             return;
         }
 
+        // A service with a cache policy admits first and then looks up: a hit never reaches the breaker nor the
+        // downstream (a miss the breaker then refuses has spent its admission).
+        AdmissionResult? admitted = null;
+        CachePlan? plan = null;
+        if (route.Snapshot.Cache is { Enabled: true })
+        {
+            admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
+            if (!admitted.IsAllowed)
+            {
+                await Admission.WriteRefusalAsync(context, admitted);
+                return;
+            }
+
+            plan = ResponseCache.Plan(context.Request, route.Snapshot, pathAndQuery, admitted, credentials!.Value.KeyId)!;
+            if (await cache.LookupAsync(plan, context.Request, TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds)) is { } stored)
+            {
+                await cache.WriteAsync(context, plan, stored, admitted);
+                return;
+            }
+        }
+
+        try
+        {
+            await PassAndForwardAsync(context, service, pathAndQuery, route, credentials, admitted, plan, grains, admission, routes, outcomes, pipeline, metrics, traffic, time);
+        }
+        finally
+        {
+            if (plan is not null)
+            {
+                cache.Complete(plan, context.Request, context.Features.Get<ProxyFeature>()?.Capture);
+            }
+        }
+    }
+
+    /// <summary>The breaker, admission (unless done already), signing, the forward and the report step.</summary>
+    private static async Task PassAndForwardAsync(
+        HttpContext context,
+        string service,
+        string pathAndQuery,
+        ServiceRoute route,
+        (string KeyId, string Secret)? credentials,
+        AdmissionResult? admittedFirst,
+        CachePlan? plan,
+        IGrainFactory grains,
+        Admission admission,
+        RoutingTable routes,
+        OutcomeReporter outcomes,
+        ForwardingPipeline pipeline,
+        GatewayMetrics metrics,
+        TrafficHistory traffic,
+        TimeProvider time)
+    {
         // The breaker is asked before the request is counted, so a refused request costs the key nothing.
         var (proceed, probe) = await PassCircuitAsync(context, grains, routes, route, service, time);
         if (!proceed)
@@ -65,7 +119,7 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
+        var admitted = admittedFirst ?? await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
         if (!admitted.IsAllowed)
         {
             await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, null);
@@ -80,15 +134,17 @@ internal static class ProxyEndpoints
             return;
         }
 
-        var feature = NewFeature(service, pathAndQuery, route, admitted, probe, signing);
+        var feature = NewFeature(service, pathAndQuery, route, admitted, probe, signing, plan);
         context.Features.Set(feature);
         var error = await pipeline.ForwardAsync(context, feature);
         await ForwardingPipeline.AnswerAsync(context, feature, error);
         await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, feature);
     }
 
-    private static ProxyFeature NewFeature(string service, string pathAndQuery, ServiceRoute route, AdmissionResult admitted, long? probe, ForwardSigning? signing) => new()
+    private static ProxyFeature NewFeature(
+        string service, string pathAndQuery, ServiceRoute route, AdmissionResult admitted, long? probe, ForwardSigning? signing, CachePlan? plan) => new()
     {
+        Cache = plan,
         Service = service,
         PathAndQuery = pathAndQuery,
         Endpoints = new RouteSelection(route),

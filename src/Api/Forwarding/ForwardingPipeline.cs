@@ -16,8 +16,14 @@ public sealed class ForwardingPipeline(ProxyForwarder forwarder, IdempotentForwa
         ArgumentNullException.ThrowIfNull(feature);
         try
         {
-            return feature.IdempotencyScope is { } scope && IdempotentForwarding.Applies(context.Request)
-                ? await idempotency.ForwardAsync(context, feature, scope)
+            if (feature.IdempotencyScope is { } scope && IdempotentForwarding.Applies(context.Request))
+            {
+                return await idempotency.ForwardAsync(context, feature, scope);
+            }
+
+            // A response the cache may keep is recorded as it streams (the client's leaving ends it, unstored).
+            return feature.Cache is { Store: true } cache
+                ? await ResponseRecording.ForwardAsync(forwarder, context, feature, new ResponseCapture(cache.Policy.MaxEntryBytes), detach: false)
                 : await forwarder.ForwardAsync(context, feature);
         }
         finally

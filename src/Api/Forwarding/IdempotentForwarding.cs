@@ -62,53 +62,12 @@ public sealed partial class IdempotentForwarding(IGrainFactory grains, ProxyForw
         var capture = new ResponseCapture(_maxRecordBytes);
         try
         {
-            return await ForwardRecordingAsync(context, feature, capture);
+            return await ResponseRecording.ForwardAsync(forwarder, context, feature, capture, detach: true);
         }
         finally
         {
             await SettleAsync(grain, claim.Lease, capture, scope);
         }
-    }
-
-    /// <summary>Forwards with the response body recorded as it streams and the client's leaving not cancelling it.</summary>
-    private async Task<GatewayError?> ForwardRecordingAsync(HttpContext context, ProxyFeature feature, ResponseCapture capture)
-    {
-        var features = context.Features;
-        var lifetime = features.Get<IHttpRequestLifetimeFeature>()!;
-        var body = features.Get<IHttpResponseBodyFeature>()!;
-        var recording = new RecordingResponseBody(body, capture);
-        features.Set<IHttpRequestLifetimeFeature>(new DetachedLifetime(lifetime));
-        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(recording, body));
-        feature.Capture = capture;
-        GatewayError? error;
-        try
-        {
-            error = await forwarder.ForwardAsync(context, feature);
-        }
-        finally
-        {
-            features.Set(lifetime);
-            features.Set(body);
-        }
-
-        var last = feature.Attempts.Count > 0 ? feature.Attempts[feature.Attempts.Count - 1] : null;
-        if (recording.ClientGone)
-        {
-            if (last is not null && last.Result == AttemptResult.Success)
-            {
-                feature.Attempts[feature.Attempts.Count - 1] = last with { Result = AttemptResult.ClientAborted };
-            }
-
-            context.Abort();
-        }
-
-        // Read to its end (the client there or not): whole, and so replayable when small enough.
-        if (feature.Attempts.Count > 0 && feature.Current.Error == Yarp.ReverseProxy.Forwarder.ForwarderError.None && feature.Current.RetryTo is null)
-        {
-            capture.Complete();
-        }
-
-        return error;
     }
 
     /// <summary>

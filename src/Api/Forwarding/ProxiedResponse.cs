@@ -31,13 +31,23 @@ internal static class ProxiedResponse
 
     public static void Prepare(HttpContext context, ProxyFeature feature)
     {
+        Prepare(context, feature.Admission);
+        if (feature.Cache is { } cache)
+        {
+            Caching.ResponseCache.OnHead(context, cache, feature.Capture, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
+    }
+
+    /// <summary>As for a proxied response, for one answered from a record (the cache's).</summary>
+    public static void Prepare(HttpContext context, Grains.Admission.AdmissionResult? admission)
+    {
         if (GatewayRequest.Of(context) is { } gatewayRequest)
         {
             gatewayRequest.Proxied = true;
         }
 
         Cors.CorsMiddleware.RemoveDownstreamCors(context.Response.Headers);
-        if (feature.Admission is { } admission)
+        if (admission is not null)
         {
             RateLimitHeaders.Apply(context.Response, admission);
         }

@@ -62,5 +62,8 @@ public sealed class ProxyFeature
     /// <summary>Records the response for Idempotency-Key replay, when the request carries a key.</summary>
     internal ResponseCapture? Capture { get; set; }
 
+    /// <summary>The response cache's part in the request; null when the service has no cache policy.</summary>
+    public Caching.CachePlan? Cache { get; init; }
+
     public static ProxyFeature? Of(HttpContext context) => context?.Features.Get<ProxyFeature>();
 }

@@ -12,6 +12,9 @@ internal sealed class ResponseCapture(int maxBodyBytes)
     private MemoryStream? _body;
     private IReadOnlyList<RecordedHeader> _headers = [];
 
+    /// <summary>The response head's headers as the downstream sent them (empty until it was proxied).</summary>
+    public IReadOnlyList<RecordedHeader> Headers => _headers;
+
     /// <summary>The downstream's status; null until a response head was proxied.</summary>
     public int? StatusCode { get; private set; }
 

@@ -64,12 +64,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<OutcomeReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
         builder.Services.AddSingleton<CorsTable>();
-        builder.Services.AddOptions<Silo.Grains.Idempotency.IdempotencyOptions>()
-            .BindConfiguration(Silo.Grains.Idempotency.IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHttpForwarder();
-        builder.Services.AddSingleton<ProxyForwarder>();
-        builder.Services.AddSingleton<IdempotentForwarding>();
-        builder.Services.AddSingleton<ForwardingPipeline>();
+        builder.Services.AddForwarding();
         builder.Services.AddSingleton<AdminAuthorizationFilter>();
         builder.Services.AddAdminRateLimiting();
         builder.AddEdge();
@@ -168,6 +163,20 @@ public static class GatewayHostingExtensions
     }
 
     /// <summary>Failed-authentication budgets (data plane and admin API), the security log, and the gateway's metrics.</summary>
+    /// <summary>The proxy's forward step: YARP's forwarder, Idempotency-Key replay and the response cache.</summary>
+    private static void AddForwarding(this IServiceCollection services)
+    {
+        services.AddOptions<Silo.Grains.Idempotency.IdempotencyOptions>()
+            .BindConfiguration(Silo.Grains.Idempotency.IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpForwarder();
+        services.AddSingleton<ProxyForwarder>();
+        services.AddSingleton<IdempotentForwarding>();
+        services.AddSingleton<ForwardingPipeline>();
+        services.AddOptions<Caching.CachingOptions>().BindConfiguration(Caching.CachingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Caching.CacheMetrics>();
+        services.AddSingleton<Caching.ResponseCache>();
+    }
+
     private static void AddAuthenticationDefenses(this IServiceCollection services)
     {
         services.AddSingleton(sp => new FailedAuthenticationLimiter(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.FailedAuthenticationsPerMinute));

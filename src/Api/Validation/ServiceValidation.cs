@@ -54,6 +54,7 @@ public static class ServiceValidation
         ValidateHealthCheck(definition.HealthCheck, errors);
         ValidateCircuitBreaker(definition.CircuitBreaker, errors);
         ValidateOutlierDetection(definition.OutlierDetection, errors);
+        ValidateCache(definition.Cache, errors);
     }
 
     /// <summary>Checks a replacement endpoint list (<c>PUT /admin/services/{service}/endpoints</c>).</summary>
@@ -73,6 +74,46 @@ public static class ServiceValidation
             ValidateEndpoints(endpoints, errors);
         }
     }
+
+    public const int MaxCacheTtlSeconds = 86_400;
+    public const int MaxCacheEntryBytes = 16 * 1024 * 1024;
+    public const int MaxCacheVaryBy = 8;
+
+    private static void ValidateCache(CachePolicy? cache, IDictionary<string, string> errors)
+    {
+        if (cache is not { } c)
+        {
+            return;
+        }
+
+        if (c.MaxTtlSeconds is < 1 or > MaxCacheTtlSeconds)
+        {
+            errors["cache.maxTtlSeconds"] = $"Must be between 1 and {MaxCacheTtlSeconds}.";
+        }
+
+        if (c.DefaultTtlSeconds < 0 || c.DefaultTtlSeconds > Math.Max(1, c.MaxTtlSeconds))
+        {
+            errors["cache.defaultTtlSeconds"] = "Must be between 0 (store only responses that say how long they are fresh) and maxTtlSeconds.";
+        }
+
+        if (c.MaxEntryBytes is < 1 or > MaxCacheEntryBytes)
+        {
+            errors["cache.maxEntryBytes"] = $"Must be between 1 and {MaxCacheEntryBytes}.";
+        }
+
+        if (!Enum.IsDefined(c.Scope))
+        {
+            errors["cache.scope"] = "Must be 'tenant', 'key' or 'shared'.";
+        }
+
+        if (c.VaryBy is { } vary && (vary.Count > MaxCacheVaryBy || vary.Any(name => !IsHeaderName(name))))
+        {
+            errors["cache.varyBy"] = $"At most {MaxCacheVaryBy} request header names (letters, digits and !#$%&'*+-.^_`|~).";
+        }
+    }
+
+    private static bool IsHeaderName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 64 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || "!#$%&'*+-.^_`|~".Contains(ch, StringComparison.Ordinal));
 
     private static void ValidateOutlierDetection(OutlierDetectionDefinition? outlierDetection, IDictionary<string, string> errors)
     {

@@ -23,4 +23,5 @@ public sealed record RoutingSnapshot(
     int CircuitRetryAfterMilliseconds,
     DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
     bool Panic = false,
-    IReadOnlyList<ServiceSigningKey>? SigningKeys = null);
+    IReadOnlyList<ServiceSigningKey>? SigningKeys = null,
+    CachePolicy? Cache = null);

@@ -25,7 +25,8 @@ public sealed record ServiceDefinition(
     CircuitBreakerDefinition? CircuitBreaker,
     OutlierDetectionDefinition? OutlierDetection = null,
     DownstreamHttpVersion HttpVersion = DownstreamHttpVersion.Http11,
-    int? PanicThresholdPercent = null)
+    int? PanicThresholdPercent = null,
+    CachePolicy? Cache = null)
 {
     /// <summary>The panic threshold when the service does not say. The default value is 50 (percent), as in Envoy.</summary>
     public const int DefaultPanicThresholdPercent = 50;

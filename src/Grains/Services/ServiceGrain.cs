@@ -316,7 +316,7 @@ public sealed partial class ServiceGrain(
         var circuit = _breaker.State;
         if (_snapshot is { } s &&
             s.Circuit == circuit && s.LoadBalancing == d.LoadBalancing && s.TimeoutSeconds == d.TimeoutSeconds && s.HttpVersion == d.HttpVersion &&
-            s.Panic == panic && ReferenceEquals(s.SigningKeys, _signingKeys) && s.Endpoints.SequenceEqual(endpoints))
+            s.Panic == panic && ReferenceEquals(s.SigningKeys, _signingKeys) && ReferenceEquals(s.Cache, d.Cache) && s.Endpoints.SequenceEqual(endpoints))
         {
             return;
         }
@@ -327,7 +327,7 @@ public sealed partial class ServiceGrain(
         }
 
         _version++;
-        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic, _signingKeys);
+        _snapshot = new RoutingSnapshot(d.Id, _epoch, _version, endpoints, d.LoadBalancing, d.TimeoutSeconds, circuit, 0, d.HttpVersion, panic, _signingKeys, d.Cache);
     }
 
     private void LogPanic(string service, bool panic, RoutedEndpoint[] routed)

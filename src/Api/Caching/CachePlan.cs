@@ -1,0 +1,43 @@
+using Silo.Grains.Services;
+
+namespace Silo.Api.Caching;
+
+/// <summary>The cache's part in one request of a service with a cache policy: what it may do and what it did.</summary>
+public sealed class CachePlan
+{
+    internal CachePlan(CachePolicy policy, string service, string scope, string target, (bool Lookup, bool Store, string? Bypass) rules)
+    {
+        Policy = policy;
+        Service = service;
+        Scope = scope;
+        Target = target;
+        Lookup = rules.Lookup;
+        Store = rules.Store;
+        Status = rules.Bypass is { } bypass ? $"{CacheStatus.Name}; fwd={bypass}" : null;
+    }
+
+    internal CachePolicy Policy { get; }
+
+    internal string Service { get; }
+
+    /// <summary>Whose entries these are: the tenant's or key's id, empty for a shared cache.</summary>
+    internal string Scope { get; }
+
+    /// <summary>The path and query the request goes to.</summary>
+    internal string Target { get; }
+
+    /// <summary>Whether the request may be answered from the cache.</summary>
+    internal bool Lookup { get; }
+
+    /// <summary>Whether the downstream's answer may be stored.</summary>
+    internal bool Store { get; }
+
+    /// <summary>The key looked up, once it was.</summary>
+    internal EntryKey? Key { get; set; }
+
+    /// <summary>Set when this request fetches the entry other requests for the same key wait for.</summary>
+    internal TaskCompletionSource<CachedResponse?>? Fill { get; set; }
+
+    /// <summary>The <c>Cache-Status</c> answered (RFC 9211).</summary>
+    public string? Status { get; internal set; }
+}

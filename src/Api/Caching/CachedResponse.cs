@@ -1,0 +1,19 @@
+using Silo.Grains.Idempotency;
+
+namespace Silo.Api.Caching;
+
+/// <summary>
+/// A stored response: what the downstream answered, the request headers it varies on, and when it stops being
+/// fresh (on the front end's clock).
+/// </summary>
+internal sealed record CachedResponse(RecordedResponse Response, IReadOnlyList<string> Vary, long StoredAt, TimeSpan AgeWhenStored, TimeSpan FreshFor)
+{
+    /// <summary>Its age at <paramref name="now"/> (RFC 9111 §4.2.3): the downstream's <c>Age</c> plus the time stored.</summary>
+    public TimeSpan AgeAt(long now, TimeProvider time) => AgeWhenStored + time.GetElapsedTime(StoredAt, now);
+
+    /// <summary>How long it stays fresh from <paramref name="now"/>; zero or less once stale.</summary>
+    public TimeSpan FreshLeft(long now, TimeProvider time) => FreshFor - time.GetElapsedTime(StoredAt, now);
+
+    /// <summary>The bytes it holds, roughly: what the cache's size limit counts.</summary>
+    public long Size => Response.Body.Length + Response.Headers.Sum(h => h.Name.Length + h.Values.Sum(v => v.Length + 4)) + 256;
+}

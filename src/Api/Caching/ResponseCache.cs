@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Silo.Api.Forwarding;
+using Silo.Grains.Admission;
+using Silo.Grains.Idempotency;
+using Silo.Grains.Services;
+
+namespace Silo.Api.Caching;
+
+/// <summary>
+/// Each front end's store of downstream responses (a <see cref="MemoryCache"/> bounded by
+/// <see cref="CachingOptions.MaxBytes"/>, least recently used out first). Concurrent misses of one key are
+/// collapsed: the first is forwarded and its response stored while it streams to its client; the others wait for
+/// it (at most the service's timeout) and are answered from it, or forwarded themselves when it was not stored.
+/// </summary>
+public sealed class ResponseCache : IDisposable
+{
+    private readonly MemoryCache _entries;
+    private readonly ConcurrentDictionary<EntryKey, Task<CachedResponse?>> _filling = new();
+    private readonly TimeProvider _time;
+    private readonly CacheMetrics _metrics;
+
+    public ResponseCache(IOptions<CachingOptions> options, TimeProvider time, CacheMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.MaxBytes, CompactionPercentage = 0.1 });
+        _time = time;
+        _metrics = metrics;
+    }
+
+    /// <summary>The cache's plan for a request, or null when the service has no cache policy (or it is off).</summary>
+    public static CachePlan? Plan(HttpRequest request, RoutingSnapshot snapshot, string target, AdmissionResult admitted, string keyId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(admitted);
+        if (snapshot.Cache is not { Enabled: true } policy)
+        {
+            return null;
+        }
+
+        var scope = policy.Scope switch
+        {
+            CacheScope.Shared => string.Empty,
+            CacheScope.Key => "key:" + keyId,
+            _ => "tenant:" + admitted.TenantId,
+        };
+        return new CachePlan(policy, snapshot.ServiceId, scope, target, CacheRules.ForRequest(request, policy));
+    }
+
+    /// <summary>
+    /// A fresh stored response for the request, waiting for a fetch of the same key already under way; null for a
+    /// miss (then, for a GET, this request may be the one that fills the entry: <see cref="CachePlan.Fill"/>).
+    /// </summary>
+    internal async Task<CachedResponse?> LookupAsync(CachePlan plan, HttpRequest request, TimeSpan wait)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!plan.Lookup)
+        {
+            _metrics.Request(plan.Service, "bypass");
+            return null;
+        }
+
+        var names = _entries.Get<string[]>(new VaryKey(plan.Service, plan.Scope, plan.Target)) ?? Lowered(plan.Policy.VaryBy);
+        var key = new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request));
+        plan.Key = key;
+        if (Fresh(_entries.Get<CachedResponse>(key)) is { } stored)
+        {
+            _metrics.Request(plan.Service, "hit");
+            plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time), collapsed: false);
+            return stored;
+        }
+
+        for (var tries = 0; tries < 2; tries++)
+        {
+            if (_filling.TryGetValue(key, out var filling))
+            {
+                if (await Collapsed(filling, wait, key, request) is { } shared)
+                {
+                    _metrics.Request(plan.Service, "hit");
+                    plan.Status = CacheStatus.Hit(shared.FreshLeft(_time.GetTimestamp(), _time), collapsed: true);
+                    return shared;
+                }
+
+                break;
+            }
+
+            var fill = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (plan.Store && _filling.TryAdd(key, fill.Task))
+            {
+                plan.Fill = fill;
+                break;
+            }
+
+            if (!plan.Store)
+            {
+                break;
+            }
+        }
+
+        _metrics.Request(plan.Service, "miss");
+        return null;
+    }
+
+    /// <summary>
+    /// The forwarded response's head is about to go out: its <c>Cache-Status</c>, saying whether it will be stored
+    /// (a body that turns out longer than the policy allows is still not).
+    /// </summary>
+    internal static void OnHead(HttpContext context, CachePlan plan, ResponseCapture? capture, DateTimeOffset now)
+    {
+        string? notStored = "not-storable";
+        if (plan.Store && capture?.StatusCode is { } status)
+        {
+            CacheRules.Freshness(status, capture.Headers, plan.Policy, now, out notStored);
+            notStored ??= capture.Overflowed ? "too-large" : null;
+        }
+
+        plan.Status = plan.Status is { } bypass
+            ? notStored is null && plan.Store ? bypass + "; stored" : bypass
+            : CacheStatus.Miss(notStored);
+        context.Response.Headers[CacheStatus.HeaderName] = plan.Status;
+    }
+
+    /// <summary>The forward is over: stores what was recorded when it may be, and releases requests waiting on it.</summary>
+    internal void Complete(CachePlan plan, HttpRequest request, ResponseCapture? capture)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        CachedResponse? stored = null;
+        try
+        {
+            if (plan.Store && capture?.ToRecorded() is { } recorded)
+            {
+                stored = Store(plan, request, recorded);
+            }
+        }
+        finally
+        {
+            if (plan.Fill is { } fill && plan.Key is { } key)
+            {
+                _filling.TryRemove(new KeyValuePair<EntryKey, Task<CachedResponse?>>(key, fill.Task));
+                fill.TrySetResult(stored);
+            }
+        }
+    }
+
+    /// <summary>Removes a service's entries (those whose target starts with <paramref name="prefix"/>, or all); returns how many.</summary>
+    public int Purge(string service, string? prefix)
+    {
+        var removed = 0;
+        foreach (var key in _entries.Keys)
+        {
+            var (owner, target) = key switch
+            {
+                EntryKey e => (e.Service, e.Target),
+                VaryKey v => (v.Service, v.Target),
+                _ => (null, null),
+            };
+            if (owner == service && (prefix is null || target!.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                _entries.Remove(key);
+                removed += key is EntryKey ? 1 : 0;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Answers the request from a stored response: its head and body, its age, the admission's rate-limit headers.</summary>
+    internal async Task WriteAsync(HttpContext context, CachePlan plan, CachedResponse stored, AdmissionResult admitted)
+    {
+        var response = context.Response;
+        var recorded = stored.Response;
+        response.StatusCode = recorded.StatusCode;
+        foreach (var header in recorded.Headers)
+        {
+            response.Headers[header.Name] = header.Values.ToArray();
+        }
+
+        response.Headers.Age = ((long)stored.AgeAt(_time.GetTimestamp(), _time).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[CacheStatus.HeaderName] = plan.Status;
+        response.ContentLength = recorded.Body.Length;
+        ProxiedResponse.Prepare(context, admitted);
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        try
+        {
+            await response.Body.WriteAsync(recorded.Body, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            context.Abort();
+        }
+    }
+
+    public void Dispose() => _entries.Dispose();
+
+    private CachedResponse? Store(CachePlan plan, HttpRequest request, RecordedResponse recorded)
+    {
+        if (recorded.Body.Length > plan.Policy.MaxEntryBytes ||
+            CacheRules.Freshness(recorded.StatusCode, recorded.Headers, plan.Policy, _time.GetUtcNow(), out _) is not { } fresh)
+        {
+            return null;
+        }
+
+        var names = Lowered(plan.Policy.VaryBy).Union(CacheRules.VaryNames(recorded.Headers)!, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var now = _time.GetTimestamp();
+        var age = CacheRules.Age(recorded.Headers);
+        var stored = new CachedResponse(recorded with { Headers = [.. recorded.Headers.Where(h => !Unstored(h.Name))] }, names, now, age, fresh);
+        var lifetime = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = fresh, Size = stored.Size };
+        _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), names, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = fresh, Size = 64 });
+        _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, lifetime);
+        _metrics.Stored(plan.Service, stored.Size);
+        return stored;
+    }
+
+    private async Task<CachedResponse?> Collapsed(Task<CachedResponse?> filling, TimeSpan wait, EntryKey key, HttpRequest request)
+    {
+        try
+        {
+            var shared = await filling.WaitAsync(wait, _time).ConfigureAwait(false);
+
+            // The response may vary on headers this request sends other values of.
+            return Fresh(shared) is { } fresh && Variant(fresh.Vary, request) == key.Variant ? fresh : null;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private CachedResponse? Fresh(CachedResponse? stored) => stored is not null && stored.FreshLeft(_time.GetTimestamp(), _time) > TimeSpan.Zero ? stored : null;
+
+    // Hop and per-answer headers: never part of a stored response (Age is worked out when it is served).
+    private static bool Unstored(string name) =>
+        name.Equals("Age", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase) ||
+        name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) ||
+        name.Equals(CacheStatus.HeaderName, StringComparison.OrdinalIgnoreCase);
+
+    private static string[] Lowered(IReadOnlyList<string>? names) => names is null ? [] : [.. names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static string Variant(IReadOnlyList<string> names, HttpRequest request)
+    {
+        if (names.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var variant = new StringBuilder();
+        foreach (var name in names)
+        {
+            variant.Append(name).Append('=').Append(request.Headers[name].ToString()).Append('\n');
+        }
+
+        return variant.ToString();
+    }
+}
