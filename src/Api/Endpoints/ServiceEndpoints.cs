@@ -1,4 +1,6 @@
+using Silo.Api.Caching;
 using Silo.Api.Contracts;
+using Silo.Api.Telemetry;
 using Silo.Api.Errors;
 using Silo.Api.Json;
 using Silo.Api.Routing;
@@ -25,6 +27,9 @@ internal static class ServiceEndpoints
         admin.MapDelete("/services/{service}", DeleteAsync)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delete a service: its definition, signing keys and health state; every front end stops routing to it within about 2 s (this one at once)");
+        admin.MapDelete("/services/{service}/cache", PurgeCacheAsync)
+            .Produces<CachePurgeResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Remove the service's cached responses (all, or ?prefix=/path for targets starting with it) from every front end");
         admin.MapPut("/services/{service}/endpoints", SetEndpointsAsync)
             .JsonBody<List<EndpointDefinition>>().Produces<ServiceResponse>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
@@ -120,6 +125,36 @@ internal static class ServiceEndpoints
 
         await Deletion.DeleteServiceAsync(grains, routes, loggers.CreateLogger("Silo.Api.Audit"), service);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> PurgeCacheAsync(
+        string service, string? prefix, IGrainFactory grains, ServiceCatalog catalog, ResponseCache cache, TrafficReader frontEnds)
+    {
+        if (prefix is not null && (prefix.Length == 0 || prefix[0] != '/'))
+        {
+            return Problem.Validation(new Dictionary<string, string>(StringComparer.Ordinal) { ["prefix"] = "Must be a path starting with '/' (the part after the service's id)." });
+        }
+
+        if (!await IsRegisteredAsync(service, catalog))
+        {
+            return Problem.For(GatewayError.UnknownService);
+        }
+
+        var removed = cache.Purge(service, prefix);
+        var others = await frontEnds.OtherFrontEndsAsync();
+        var answers = await Task.WhenAll(others.Select(async other =>
+        {
+            try
+            {
+                return (int?)await other.PurgeCacheAsync(service, prefix).WaitAsync(TrafficReader.Deadline);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return null;
+            }
+        }));
+        return TypedResults.Json(
+            new CachePurgeResponse(service, prefix, removed + answers.Sum(a => a ?? 0), others.Count + 1, answers.Count(a => a is not null) + 1), GatewayJson.Options);
     }
 
     private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)

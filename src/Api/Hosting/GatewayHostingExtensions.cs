@@ -190,6 +190,7 @@ public static class GatewayHostingExtensions
     private static void AddTrafficHistory(this IServiceCollection services)
     {
         services.AddSingleton<TrafficHistory>();
+        services.AddSingleton<FrontEndPeer>();
         services.AddSingleton<TrafficRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<TrafficRegistration>());
         services.AddSingleton<TrafficReader>();

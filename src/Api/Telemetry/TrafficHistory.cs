@@ -12,7 +12,7 @@ namespace Silo.Api.Telemetry;
 /// <see cref="MaxSubjects"/> subjects; one with nothing recorded for <see cref="Seconds"/> seconds is dropped by
 /// the next sweep, and while the table is full a new subject is not recorded until a sweep makes room.
 /// </summary>
-public sealed class TrafficHistory(TimeProvider time) : ITrafficSource
+public sealed class TrafficHistory(TimeProvider time)
 {
     /// <summary>How many seconds are kept: 5 minutes.</summary>
     public const int Seconds = 300;

@@ -37,7 +37,8 @@ internal sealed class TrafficReader(TrafficHistory local, TrafficRegistration re
         return Respond(kind, window, seconds, others.Count + 1, answers.Count(a => a is not null) + 1);
     }
 
-    private async Task<IReadOnlyCollection<ITrafficSource>> OtherFrontEndsAsync()
+    /// <summary>Every other front end registered (none when the registry is out of reach).</summary>
+    public async Task<IReadOnlyCollection<ITrafficSource>> OtherFrontEndsAsync()
     {
         try
         {

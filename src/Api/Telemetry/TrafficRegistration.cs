@@ -10,7 +10,7 @@ namespace Silo.Api.Telemetry;
 /// <see cref="IFrontEndRegistryGrain.RegisterEvery"/>; and sweeps idle subjects out of the history once a minute.
 /// </summary>
 internal sealed partial class TrafficRegistration(
-    TrafficHistory history, IGrainFactory grains, IClusterReadiness cluster, TimeProvider time, ILogger<TrafficRegistration> logger) : BackgroundService
+    TrafficHistory history, FrontEndPeer peer, IGrainFactory grains, IClusterReadiness cluster, TimeProvider time, ILogger<TrafficRegistration> logger) : BackgroundService
 {
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
@@ -53,7 +53,7 @@ internal sealed partial class TrafficRegistration(
     {
         try
         {
-            _self ??= grains.CreateObjectReference<ITrafficSource>(history);
+            _self ??= grains.CreateObjectReference<ITrafficSource>(peer);
             await grains.GetGrain<IFrontEndRegistryGrain>(0).RegisterAsync(Id, _self).ConfigureAwait(false);
             return true;
         }

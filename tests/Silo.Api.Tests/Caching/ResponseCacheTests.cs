@@ -191,6 +191,32 @@ public sealed class ResponseCacheTests(GatewayFactory gateway) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Purge_ByPrefixOrAll_RemovesTheServicesEntries()
+    {
+        await using var downstream = await CachingDownstream.StartAsync();
+        var (service, client) = await RegisterAsync(downstream, Cached);
+        string[] paths = [$"/{service}/img/a?cc=max-age%3D60", $"/{service}/img/b?cc=max-age%3D60", $"/{service}/doc?cc=max-age%3D60"];
+        foreach (var path in paths)
+        {
+            await client.GetAsync(path);
+        }
+
+        using var admin = gateway.CreateAdminClient();
+        var some = await Expect.JsonAsync(await admin.DeleteAsync($"/admin/services/{service}/cache?prefix=/img/"), 200);
+        Assert.Equal(2, some.GetProperty("removed").GetInt32());
+        Assert.Equal(1, some.GetProperty("frontEndsAnswered").GetInt32());
+        Assert.StartsWith("silo; fwd=miss", Status(await client.GetAsync(paths[0])), StringComparison.Ordinal);
+        Assert.StartsWith("silo; hit", Status(await client.GetAsync(paths[2])), StringComparison.Ordinal);
+
+        var all = await Expect.JsonAsync(await admin.DeleteAsync($"/admin/services/{service}/cache"), 200);
+        Assert.Equal(2, all.GetProperty("removed").GetInt32());
+        Assert.StartsWith("silo; fwd=miss", Status(await client.GetAsync(paths[2])), StringComparison.Ordinal);
+
+        await Expect.ProblemAsync(await admin.DeleteAsync($"/admin/services/{service}/cache?prefix=img"), 400, "validation-failed");
+        await Expect.ProblemAsync(await admin.DeleteAsync("/admin/services/no-such-service/cache"), 404, "unknown-service");
+    }
+
+    [Fact]
     public async Task InvalidPolicy_Is400_NamingEachField()
     {
         using var admin = gateway.CreateAdminClient();
