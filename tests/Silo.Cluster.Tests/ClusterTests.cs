@@ -111,6 +111,18 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 150).Select(i => cluster.FrontEnds[i % 3].CheckAsync(key)));
 
+        // Which front end answered what: an under-admission names where the units were left.
+        for (var f = 0; f < 3; f++)
+        {
+            var answered = results.Where((_, i) => i % 3 == f).GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()} x {g.Key}");
+            output.WriteLine($"front end {f}: {string.Join(", ", answered)}");
+        }
+
+        if (results.Count(s => s == 200) != 50)
+        {
+            output.WriteLine(string.Join("\n\n", cluster.FrontEnds.Select((fe, i) => $"front end {i}'s log:\n{fe.Process.Output}")));
+        }
+
         Assert.Equal(50, results.Count(s => s == 200));
         Assert.Equal(100, results.Count(s => s == 429));
     }

@@ -116,7 +116,49 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
         static long Sum(JsonElement traffic, string series) => traffic.GetProperty(series).EnumerateArray().Sum(v => v.GetInt64());
     }
 
-    private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker)
+    /// <summary>
+    /// Each front end keeps its own cached responses; a purge through one removes them from every front end
+    /// registered with the cluster before it answers.
+    /// </summary>
+    [Fact]
+    public async Task CachedResponses_PurgedThroughOneFrontEnd_AreGoneFromEvery()
+    {
+        var fetched = 0;
+        await using var downstream = await LoopbackApp.StartAsync(app => app.Map("/{**path}", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "max-age=300";
+            return Results.Text($"fetch {Interlocked.Increment(ref fetched)}");
+        }));
+        await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
+        var key = (await cluster.CreateKeysAsync("cached", 1, limit: 1_000_000, windowSeconds: 60))[0];
+        var service = await CreateServiceAsync(cluster, downstream.BaseUrl, breaker: null, cache: new { maxTtlSeconds = 300 });
+        foreach (var frontEnd in cluster.FrontEnds)
+        {
+            var first = await AnsweredByAsync(frontEnd, key, service);
+            Assert.Equal(first, await AnsweredByAsync(frontEnd, key, service));
+        }
+
+        Assert.Equal(2, Volatile.Read(ref fetched));
+
+        // Every front end registers with the cluster once it is up; purge until both have answered.
+        using var admin = cluster.FrontEnds[0].Admin();
+        var removed = 0;
+        await Await.UntilAsync(
+            async () =>
+            {
+                var answer = JsonDocument.Parse(await (await admin.DeleteAsync($"/admin/services/{service}/cache")).Content.ReadAsStringAsync()).RootElement;
+                removed += answer.GetProperty("removed").GetInt32();
+                return answer.GetProperty("frontEndsAnswered").GetInt32() == 2;
+            },
+            "both front ends answer the purge",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(2, removed);
+
+        Assert.Equal("fetch 3", await AnsweredByAsync(cluster.FrontEnds[1], key, service));
+        Assert.Equal("fetch 4", await AnsweredByAsync(cluster.FrontEnds[0], key, service));
+    }
+
+    private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker, object? cache = null)
     {
         var id = "svc-" + Guid.NewGuid().ToString("N")[..8];
         using var admin = cluster.FrontEnds[0].Admin();
@@ -125,6 +167,7 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
             ["id"] = id,
             ["endpoints"] = new[] { new { url } },
             ["circuitBreaker"] = breaker ?? new { minimumThroughput = 1_000_000 },
+            ["cache"] = cache,
         });
         Assert.Equal(201, (int)response.StatusCode);
         return id;

@@ -5,8 +5,9 @@ namespace Silo.Api.Caching;
 /// <summary>The cache's part in one request of a service with a cache policy: what it may do and what it did.</summary>
 public sealed class CachePlan
 {
-    internal CachePlan(CachePolicy policy, string service, string scope, string target, (bool Lookup, bool Store, string? Bypass) rules)
+    internal CachePlan(CachePolicy policy, string service, string scope, string owner, string target, (bool Lookup, bool Store, string? Bypass) rules)
     {
+        Owner = owner;
         Policy = policy;
         Service = service;
         Scope = scope;
@@ -22,6 +23,9 @@ public sealed class CachePlan
 
     /// <summary>Whose entries these are: the tenant's or key's id, empty for a shared cache.</summary>
     internal string Scope { get; }
+
+    /// <summary>Whose budget stored entries count against: the tenant's, or a shared cache's service.</summary>
+    internal string Owner { get; }
 
     /// <summary>The path and query the request goes to.</summary>
     internal string Target { get; }

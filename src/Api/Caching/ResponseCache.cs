@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Silo.Api.Forwarding;
 using Silo.Grains.Admission;
@@ -10,14 +9,16 @@ using Silo.Grains.Services;
 namespace Silo.Api.Caching;
 
 /// <summary>
-/// Each front end's store of downstream responses (a <see cref="MemoryCache"/> bounded by
-/// <see cref="CachingOptions.MaxBytes"/>, least recently used out first). Concurrent misses of one key are
+/// Each front end's store of downstream responses (a <see cref="CacheStore"/>: within
+/// <see cref="CachingOptions.MaxBytes"/>, each tenant within its budget, least recently used out first). Concurrent misses of one key are
 /// collapsed: the first is forwarded and its response stored while it streams to its client; the others wait for
 /// it (at most the service's timeout) and are answered from it, or forwarded themselves when it was not stored.
 /// </summary>
-public sealed class ResponseCache : IDisposable
+public sealed class ResponseCache
 {
-    private readonly MemoryCache _entries;
+    private readonly CacheStore _entries;
+    private readonly CacheBudget _tenantBudget;
+    private readonly CacheBudget _sharedBudget;
     private readonly ConcurrentDictionary<EntryKey, Task<CachedResponse?>> _filling = new();
     private readonly TimeProvider _time;
     private readonly CacheMetrics _metrics;
@@ -25,7 +26,10 @@ public sealed class ResponseCache : IDisposable
     public ResponseCache(IOptions<CachingOptions> options, TimeProvider time, CacheMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.MaxBytes, CompactionPercentage = 0.1 });
+        var settings = options.Value;
+        _entries = new CacheStore(settings.MaxBytes);
+        _tenantBudget = new CacheBudget(settings.TenantMaxBytes, settings.TenantMaxItems);
+        _sharedBudget = new CacheBudget(settings.MaxBytes, int.MaxValue);
         _time = time;
         _metrics = metrics;
     }
@@ -47,7 +51,8 @@ public sealed class ResponseCache : IDisposable
             CacheScope.Key => "key:" + keyId,
             _ => "tenant:" + admitted.TenantId,
         };
-        return new CachePlan(policy, snapshot.ServiceId, scope, target, CacheRules.ForRequest(request, policy));
+        var owner = policy.Scope == CacheScope.Shared ? "service:" + snapshot.ServiceId : "tenant:" + admitted.TenantId;
+        return new CachePlan(policy, snapshot.ServiceId, scope, owner, target, CacheRules.ForRequest(request, policy));
     }
 
     /// <summary>
@@ -64,10 +69,11 @@ public sealed class ResponseCache : IDisposable
             return null;
         }
 
-        var names = _entries.Get<string[]>(new VaryKey(plan.Service, plan.Scope, plan.Target)) ?? Lowered(plan.Policy.VaryBy);
+        var now = _time.GetTimestamp();
+        var names = _entries.Get<string[]>(new VaryKey(plan.Service, plan.Scope, plan.Target), now) ?? Lowered(plan.Policy.VaryBy);
         var key = new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request));
         plan.Key = key;
-        if (Fresh(_entries.Get<CachedResponse>(key)) is { } stored)
+        if (Fresh(_entries.Get<CachedResponse>(key, now)) is { } stored)
         {
             _metrics.Request(plan.Service, "hit");
             plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time), collapsed: false);
@@ -149,8 +155,7 @@ public sealed class ResponseCache : IDisposable
     /// <summary>Removes a service's entries (those whose target starts with <paramref name="prefix"/>, or all); returns how many.</summary>
     public int Purge(string service, string? prefix)
     {
-        var removed = 0;
-        foreach (var key in _entries.Keys)
+        return _entries.RemoveWhere(key =>
         {
             var (owner, target) = key switch
             {
@@ -158,14 +163,8 @@ public sealed class ResponseCache : IDisposable
                 VaryKey v => (v.Service, v.Target),
                 _ => (null, null),
             };
-            if (owner == service && (prefix is null || target!.StartsWith(prefix, StringComparison.Ordinal)))
-            {
-                _entries.Remove(key);
-                removed += key is EntryKey ? 1 : 0;
-            }
-        }
-
-        return removed;
+            return owner == service && (prefix is null || target!.StartsWith(prefix, StringComparison.Ordinal));
+        });
     }
 
     /// <summary>Answers the request from a stored response: its head and body, its age, the admission's rate-limit headers.</summary>
@@ -198,8 +197,6 @@ public sealed class ResponseCache : IDisposable
         }
     }
 
-    public void Dispose() => _entries.Dispose();
-
     private CachedResponse? Store(CachePlan plan, HttpRequest request, RecordedResponse recorded)
     {
         if (recorded.Body.Length > plan.Policy.MaxEntryBytes ||
@@ -212,9 +209,17 @@ public sealed class ResponseCache : IDisposable
         var now = _time.GetTimestamp();
         var age = CacheRules.Age(recorded.Headers);
         var stored = new CachedResponse(recorded with { Headers = [.. recorded.Headers.Where(h => !Unstored(h.Name))] }, names, now, age, fresh);
-        var lifetime = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = fresh, Size = stored.Size };
-        _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), names, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = fresh, Size = 64 });
-        _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, lifetime);
+        var expiresAt = now + (long)(fresh.TotalSeconds * _time.TimestampFrequency);
+        var budget = plan.Owner.StartsWith("service:", StringComparison.Ordinal) ? _sharedBudget : _tenantBudget;
+        var evictions = _entries.Evictions;
+        var kept = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
+            _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), names, 64 + names.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
+        _metrics.Evicted(_entries.Evictions - evictions);
+        if (!kept)
+        {
+            return null;
+        }
+
         _metrics.Stored(plan.Service, stored.Size);
         return stored;
     }
