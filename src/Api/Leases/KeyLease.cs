@@ -148,7 +148,14 @@ internal sealed class KeyLease(long frequency)
             var result = lease.Result;
             if (generation != _generation)
             {
-                // The key changed while this answer travelled: it holds for its own request, not beyond.
+                // The key changed while this answer travelled: it holds for its own request, not beyond, and a
+                // slice it carries goes back (the grains credit it only while their limits are the ones it was
+                // cut from): dropped, its units would count as spent until the window ends.
+                if (result.IsAllowed && lease.Tokens > 0)
+                {
+                    givenBack = new LeaseReturn(lease.Tokens, lease.KeyStamp, lease.TenantStamp);
+                }
+
                 return result;
             }
 

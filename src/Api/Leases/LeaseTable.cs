@@ -240,7 +240,7 @@ internal sealed partial class LeaseTable : ILeaseHolder
         var result = lease.Apply(answer, sentAt, generation, out var givenBack);
         if (givenBack is not null)
         {
-            // Granted after the grain asked for this key's units back: they go back too.
+            // Granted after the grain asked for this key's units back, or after the lease ended: they go back too.
             _metrics.LeaseReturned(givenBack.Tokens);
             _ = ReturnAsync(keyId, givenBack);
         }

@@ -170,6 +170,20 @@ public sealed class KeyLeaseTests
     }
 
     [Fact]
+    public void AGrantAnsweringAnEndedLease_StandsForItsRequest_AndItsSliceGoesBack()
+    {
+        var lease = new KeyLease(_time.TimestampFrequency);
+        var sentAt = _time.GetTimestamp();
+        var generation = lease.Generation;
+        lease.TakeUnused(sentAt, all: true); // the lease ended (the key changed) while the request travelled
+
+        var answered = lease.Apply(Granted(tokens: 10), sentAt, generation, out var givenBack);
+        Assert.True(answered.IsAllowed);
+        Assert.Equal(10, givenBack!.Tokens);
+        Assert.Null(Admit(lease)); // nothing kept here
+    }
+
+    [Fact]
     public void TakeUnused_GivesBackWhatExpiredUnused_OrEverythingOnStop()
     {
         var lease = new KeyLease(_time.TimestampFrequency);
