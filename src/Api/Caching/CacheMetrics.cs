@@ -14,7 +14,7 @@ public sealed class CacheMetrics
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(GatewayMetrics.MeterName);
-        _requests = meter.CreateCounter<long>("silo.gateway.cache.requests", "{request}", "Requests of services with a cache policy, by result: hit, miss or bypass (the request may not be answered from the cache).");
+        _requests = meter.CreateCounter<long>("silo.gateway.cache.requests", "{request}", "Requests of services with a cache policy, by result: hit, miss, bypass (the request may not be answered from the cache) or revalidated (a stale entry the downstream confirmed with a 304).");
         _evictions = meter.CreateCounter<long>("silo.gateway.cache.evictions", "{entry}", "Entries taken out of this front end's cache to make room for another of the same tenant.");
         _stored = meter.CreateCounter<long>("silo.gateway.cache.stored", "By", "Bytes of responses stored in this front end's cache.");
     }

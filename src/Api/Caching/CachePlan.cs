@@ -42,6 +42,18 @@ public sealed class CachePlan
     /// <summary>Set when this request fetches the entry other requests for the same key wait for.</summary>
     internal TaskCompletionSource<CachedResponse?>? Fill { get; set; }
 
+    /// <summary>A stale stored response with a validator: the downstream is asked whether it still holds.</summary>
+    internal CachedResponse? Stale { get; set; }
+
+    /// <summary>Whether the forward carries the stale response's validators (the client sent no conditions of its own).</summary>
+    internal bool Revalidating { get; set; }
+
+    /// <summary>The head of the downstream's 304 to a revalidation: the stale response is answered, refreshed by it.</summary>
+    internal IReadOnlyList<Silo.Grains.Idempotency.RecordedHeader>? NotModified { get; set; }
+
+    /// <summary>The response stored again after a 304, for the requests waiting on this one.</summary>
+    internal CachedResponse? Refreshed { get; set; }
+
     /// <summary>The <c>Cache-Status</c> answered (RFC 9211).</summary>
     public string? Status { get; internal set; }
 }

@@ -12,4 +12,8 @@ internal static class CacheStatus
         $"{Name}; hit; ttl={(long)Math.Ceiling(freshLeft.TotalSeconds)}{(collapsed ? "; detail=collapsed" : string.Empty)}";
 
     public static string Miss(string? notStored) => notStored is null ? $"{Name}; fwd=miss; stored" : $"{Name}; fwd=miss; detail={notStored}";
+
+    /// <summary>A stale entry revalidated: the downstream answered <paramref name="status"/> (304: still good).</summary>
+    public static string Stale(int status, string? notStored) =>
+        $"{Name}; fwd=stale; fwd-status={status}" + (notStored is null ? "; stored" : $"; detail={notStored}");
 }

@@ -14,6 +14,15 @@ internal sealed record CachedResponse(RecordedResponse Response, IReadOnlyList<s
     /// <summary>How long it stays fresh from <paramref name="now"/>; zero or less once stale.</summary>
     public TimeSpan FreshLeft(long now, TimeProvider time) => FreshFor - time.GetElapsedTime(StoredAt, now);
 
+    /// <summary>Its <c>ETag</c>, to revalidate it with once stale.</summary>
+    public string? ETag => Header("ETag");
+
+    /// <summary>Its <c>Last-Modified</c>, to revalidate it with once stale.</summary>
+    public string? LastModified => Header("Last-Modified");
+
     /// <summary>The bytes it holds, roughly: what the cache's size limit counts.</summary>
+    private string? Header(string name) =>
+        Response.Headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Values.FirstOrDefault();
+
     public long Size => Response.Body.Length + Response.Headers.Sum(h => h.Name.Length + h.Values.Sum(v => v.Length + 4)) + 256;
 }

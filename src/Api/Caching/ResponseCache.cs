@@ -73,11 +73,18 @@ public sealed class ResponseCache
         var names = _entries.Get<string[]>(new VaryKey(plan.Service, plan.Scope, plan.Target), now) ?? Lowered(plan.Policy.VaryBy);
         var key = new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request));
         plan.Key = key;
-        if (Fresh(_entries.Get<CachedResponse>(key, now)) is { } stored)
+        var found = _entries.Get<CachedResponse>(key, now);
+        if (Fresh(found) is { } stored)
         {
             _metrics.Request(plan.Service, "hit");
             plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time), collapsed: false);
             return stored;
+        }
+
+        // Stale, with a validator: the forward asks the downstream whether it still holds (RFC 9111 §4.3).
+        if (found is not null && plan.Store && (found.ETag is not null || found.LastModified is not null))
+        {
+            plan.Stale = found;
         }
 
         for (var tries = 0; tries < 2; tries++)
@@ -126,7 +133,7 @@ public sealed class ResponseCache
 
         plan.Status = plan.Status is { } bypass
             ? notStored is null && plan.Store ? bypass + "; stored" : bypass
-            : CacheStatus.Miss(notStored);
+            : plan.Stale is not null ? CacheStatus.Stale(capture?.StatusCode ?? 0, notStored) : CacheStatus.Miss(notStored);
         context.Response.Headers[CacheStatus.HeaderName] = plan.Status;
     }
 
@@ -141,6 +148,8 @@ public sealed class ResponseCache
             {
                 stored = Store(plan, request, recorded);
             }
+
+            stored ??= plan.Refreshed;
         }
         finally
         {
@@ -197,6 +206,30 @@ public sealed class ResponseCache
         }
     }
 
+    /// <summary>
+    /// The downstream answered 304 to a revalidation: the stale response, its headers updated from the 304's
+    /// (RFC 9111 §4.3.4), is stored again when it may be, and answered.
+    /// </summary>
+    internal async Task AnswerNotModifiedAsync(HttpContext context, CachePlan plan, AdmissionResult admitted)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(plan);
+        var stale = plan.Stale!.Response;
+        var updates = plan.NotModified!.Where(h => !Unstored(h.Name) && !h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).ToList();
+        var merged = stale with
+        {
+            Headers = [.. stale.Headers.Where(h => !updates.Exists(u => u.Name.Equals(h.Name, StringComparison.OrdinalIgnoreCase))), .. updates],
+        };
+        plan.Refreshed = Store(plan, context.Request, merged);
+        CacheRules.Freshness(merged.StatusCode, merged.Headers, plan.Policy, _time.GetUtcNow(), out var notStored);
+        plan.Status = CacheStatus.Stale(StatusCodes.Status304NotModified, plan.Refreshed is null ? notStored ?? "not-storable" : null);
+        _metrics.Request(plan.Service, "revalidated");
+        ProxiedResponse.ResetHead(context);
+        context.Response.Headers.Clear();
+        ProxiedResponse.KeepRequestId(context);
+        await WriteAsync(context, plan, plan.Refreshed ?? new CachedResponse(merged, [], _time.GetTimestamp(), CacheRules.Age(merged.Headers), TimeSpan.Zero), admitted);
+    }
+
     private CachedResponse? Store(CachePlan plan, HttpRequest request, RecordedResponse recorded)
     {
         if (recorded.Body.Length > plan.Policy.MaxEntryBytes ||
@@ -209,13 +242,17 @@ public sealed class ResponseCache
         var now = _time.GetTimestamp();
         var age = CacheRules.Age(recorded.Headers);
         var stored = new CachedResponse(recorded with { Headers = [.. recorded.Headers.Where(h => !Unstored(h.Name))] }, names, now, age, fresh);
-        var expiresAt = now + (long)(fresh.TotalSeconds * _time.TimestampFrequency);
+        // One with a validator is kept a while past its freshness (as long again, a minute at least), to be
+        // revalidated rather than fetched whole.
+        var validated = stored.ETag is not null || stored.LastModified is not null;
+        var kept = validated ? fresh + TimeSpan.FromSeconds(Math.Max(60, fresh.TotalSeconds)) : fresh;
+        var expiresAt = now + (long)(kept.TotalSeconds * _time.TimestampFrequency);
         var budget = plan.Owner.StartsWith("service:", StringComparison.Ordinal) ? _sharedBudget : _tenantBudget;
         var evictions = _entries.Evictions;
-        var kept = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
+        var added = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
             _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), names, 64 + names.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
         _metrics.Evicted(_entries.Evictions - evictions);
-        if (!kept)
+        if (!added)
         {
             return null;
         }

@@ -137,7 +137,15 @@ internal static class ProxyEndpoints
         var feature = NewFeature(service, pathAndQuery, route, admitted, probe, signing, plan);
         context.Features.Set(feature);
         var error = await pipeline.ForwardAsync(context, feature);
-        await ForwardingPipeline.AnswerAsync(context, feature, error);
+        if (error is null && plan is { NotModified: not null } && !context.Response.HasStarted)
+        {
+            await context.RequestServices.GetRequiredService<ResponseCache>().AnswerNotModifiedAsync(context, plan, admitted);
+        }
+        else
+        {
+            await ForwardingPipeline.AnswerAsync(context, feature, error);
+        }
+
         await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, feature);
     }
 

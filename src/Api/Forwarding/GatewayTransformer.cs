@@ -1,3 +1,4 @@
+using Microsoft.Net.Http.Headers;
 using Silo.Api.Auth;
 using Silo.Api.Edge;
 using Silo.Api.Hosting;
@@ -57,6 +58,7 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
 
         AddTraceContext(incoming, proxyRequest);
+        AddValidators(feature, incoming, proxyRequest);
         var attempt = feature.Current;
         attempt.Target = ForwardPath.Target(attempt.Endpoint.Url, feature.PathAndQuery);
         proxyRequest.RequestUri = attempt.Target;
@@ -111,6 +113,13 @@ internal sealed class GatewayTransformer : HttpTransformer
         var attempt = feature.Current;
         attempt.StatusCode = (int)proxyResponse.StatusCode;
 
+        // The stale entry still holds: its refreshed copy is answered (ResponseCache.AnswerNotModifiedAsync).
+        if (attempt.StatusCode == StatusCodes.Status304NotModified && feature.Cache is { Revalidating: true } cache)
+        {
+            cache.NotModified = [.. proxyResponse.Headers.Select(h => new RecordedHeader(h.Key, [.. h.Value]))];
+            return false;
+        }
+
         // Discarded (body and all) when the retry will go; the client then sees only the retry's answer.
         if (ForwardRetries.IsRetryableStatus(attempt.StatusCode.Value) && ForwardRetries.TryPlan(feature, attempt))
         {
@@ -152,6 +161,31 @@ internal sealed class GatewayTransformer : HttpTransformer
         {
             request.Headers.TryAddWithoutValidation(TraceParent.StateHeaderName, (IEnumerable<string?>)state);
         }
+    }
+
+    /// <summary>
+    /// Revalidating a stale cached response: its ETag and Last-Modified as conditions, unless the client sent
+    /// conditions of its own (then the downstream's answer, 304 or not, is the client's).
+    /// </summary>
+    private static void AddValidators(ProxyFeature feature, HttpRequest incoming, HttpRequestMessage proxyRequest)
+    {
+        if (feature.Cache is not { Stale: { } stale } cache ||
+            incoming.Headers.ContainsKey(HeaderNames.IfNoneMatch) || incoming.Headers.ContainsKey(HeaderNames.IfModifiedSince))
+        {
+            return;
+        }
+
+        if (stale.ETag is { } etag)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.IfNoneMatch, etag);
+        }
+
+        if (stale.LastModified is { } modified)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.IfModifiedSince, modified);
+        }
+
+        cache.Revalidating = true;
     }
 
     private static List<RecordedHeader> Recorded(IHeaderDictionary headers)

@@ -8,16 +8,24 @@ namespace Silo.Api.Tests.Caching;
 /// <summary>
 /// A downstream whose answers carry the caching headers a test asks for in the query (<c>cc</c>: Cache-Control,
 /// <c>vary</c>, <c>cookie</c>, <c>expires</c> (seconds from now, or <c>bad</c>), <c>age</c>, <c>status</c>,
-/// <c>size</c>, <c>delay</c> in ms); the body says how many requests it has had and the request's Accept-Language.
+/// <c>size</c>, <c>delay</c> in ms, <c>etag</c>: an ETag, answered 304 when the request's If-None-Match has it);
+/// the body says how many requests it has had and the request's Accept-Language.
 /// </summary>
 internal sealed class CachingDownstream : IAsyncDisposable
 {
     private LoopbackApp _app = null!;
     private int _requests;
+    private int _notModified;
 
     public string BaseUrl => _app.BaseUrl;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>How many requests it answered 304.</summary>
+    public int NotModified => Volatile.Read(ref _notModified);
+
+    /// <summary>The ETag answered when a request asks for one (changing it makes the stored copy outdated).</summary>
+    public string Version { get; set; } = "v1";
 
     public static async Task<CachingDownstream> StartAsync()
     {
@@ -38,6 +46,18 @@ internal sealed class CachingDownstream : IAsyncDisposable
 
         response.StatusCode = query["status"] is { Count: 1 } status ? int.Parse(status[0]!, CultureInfo.InvariantCulture) : 200;
         Set(response, "Cache-Control", query["cc"]);
+        if (query.ContainsKey("etag"))
+        {
+            var etag = $"\"{Version}\"";
+            response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch.ToString() == etag)
+            {
+                Interlocked.Increment(ref _notModified);
+                response.StatusCode = 304;
+                return;
+            }
+        }
+
         Set(response, "Vary", query["vary"]);
         Set(response, "Age", query["age"]);
         if (query.ContainsKey("cookie"))

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Silo.Api.Tests.Infrastructure;
 using Silo.Api.Tests.Services;
+using Silo.TestKit;
 
 namespace Silo.Api.Tests.Caching;
 
@@ -132,6 +133,38 @@ public sealed class ResponseCacheTests(GatewayFactory gateway) : IClassFixture<G
         var post = await client.PostAsync(path, new StringContent("x"));
         Assert.Equal("silo; fwd=method", Status(post));
         Assert.Equal(6, downstream.Requests);
+    }
+
+    [Fact]
+    public async Task StaleEntry_WithAnETag_IsRevalidated_A304RefreshesIt_AChangeReplacesIt()
+    {
+        await using var downstream = await CachingDownstream.StartAsync();
+        var (service, client) = await RegisterAsync(downstream, Cached);
+        var path = $"/{service}/e?cc=max-age%3D1&etag=1";
+        Assert.Equal("n=1;lang=", await (await client.GetAsync(path)).Content.ReadAsStringAsync());
+
+        // Once it is stale (a second on), the next request asks the downstream with If-None-Match.
+        HttpResponseMessage revalidated = null!;
+        await Await.UntilAsync(
+            async () => Status(revalidated = await client.GetAsync(path)).Contains("fwd=stale", StringComparison.Ordinal),
+            "the stored response goes stale and is revalidated",
+            TimeSpan.FromSeconds(10));
+        Assert.Equal("silo; fwd=stale; fwd-status=304; stored", Status(revalidated));
+        Assert.Equal(200, (int)revalidated.StatusCode);
+        Assert.Equal("n=1;lang=", await revalidated.Content.ReadAsStringAsync());
+        Assert.Equal("\"v1\"", revalidated.Headers.ETag!.Tag);
+        Assert.Equal(1, downstream.NotModified);
+
+        // The downstream's copy changes: the next revalidation gets it whole and stores it.
+        downstream.Version = "v2";
+        await Await.UntilAsync(
+            async () => Status(revalidated = await client.GetAsync(path)).Contains("fwd=stale", StringComparison.Ordinal),
+            "the refreshed response goes stale and is revalidated",
+            TimeSpan.FromSeconds(10));
+        Assert.Equal("silo; fwd=stale; fwd-status=200; stored", Status(revalidated));
+        Assert.Equal("n=3;lang=", await revalidated.Content.ReadAsStringAsync());
+        Assert.Equal(1, downstream.NotModified);
+        Assert.Equal(3, downstream.Requests);
     }
 
     [Fact]
