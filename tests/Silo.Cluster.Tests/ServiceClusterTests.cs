@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Silo.TestKit;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Silo.Cluster.Tests;
@@ -117,11 +118,12 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Each front end keeps its own cached responses; a purge through one removes them from every front end
-    /// registered with the cluster before it answers.
+    /// Cached responses in cluster mode: one front end's fetch is stored in Redis too and serves the other; a purge
+    /// through one front end removes them from every front end and from Redis before it answers; Redis frozen
+    /// (SIGSTOP) makes lookups misses, never failed requests.
     /// </summary>
     [Fact]
-    public async Task CachedResponses_PurgedThroughOneFrontEnd_AreGoneFromEvery()
+    public async Task CachedResponses_AreSharedThroughRedis_PurgedEverywhere_AndServedWithRedisFrozen()
     {
         var fetched = 0;
         await using var downstream = await LoopbackApp.StartAsync(app => app.Map("/{**path}", (HttpContext context) =>
@@ -132,13 +134,20 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(silos: 1, frontEnds: 2);
         var key = (await cluster.CreateKeysAsync("cached", 1, limit: 1_000_000, windowSeconds: 60))[0];
         var service = await CreateServiceAsync(cluster, downstream.BaseUrl, breaker: null, cache: new { maxTtlSeconds = 300 });
-        foreach (var frontEnd in cluster.FrontEnds)
-        {
-            var first = await AnsweredByAsync(frontEnd, key, service);
-            Assert.Equal(first, await AnsweredByAsync(frontEnd, key, service));
-        }
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.Configuration);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
 
-        Assert.Equal(2, Volatile.Read(ref fetched));
+        var first = await GetAsync(cluster.FrontEnds[0], key, service, "/x");
+        Assert.Equal(("fetch 1", "silo; fwd=miss; stored"), first);
+        await Await.UntilAsync(
+            async () => await server.KeysAsync(pattern: $"silo:cache:{service}|*").CountAsync() == 2,
+            "the response and its vary rule are in Redis",
+            TimeSpan.FromSeconds(10));
+        var shared = await GetAsync(cluster.FrontEnds[1], key, service, "/x");
+        Assert.Equal("fetch 1", shared.Body);
+        Assert.StartsWith("silo; hit; ttl=", shared.Status, StringComparison.Ordinal);
+        Assert.EndsWith("; detail=shared", shared.Status, StringComparison.Ordinal);
+        Assert.Equal(1, Volatile.Read(ref fetched));
 
         // Every front end registers with the cluster once it is up; purge until both have answered.
         using var admin = cluster.FrontEnds[0].Admin();
@@ -153,9 +162,32 @@ public sealed class ServiceClusterTests(ITestOutputHelper output)
             "both front ends answer the purge",
             TimeSpan.FromSeconds(60));
         Assert.Equal(2, removed);
+        Assert.Empty(await server.KeysAsync(pattern: $"silo:cache:{service}|*").ToListAsync());
+        Assert.Equal("fetch 2", (await GetAsync(cluster.FrontEnds[1], key, service, "/x")).Body);
 
-        Assert.Equal("fetch 3", await AnsweredByAsync(cluster.FrontEnds[1], key, service));
-        Assert.Equal("fetch 4", await AnsweredByAsync(cluster.FrontEnds[0], key, service));
+        cluster.Redis.Freeze();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var (body, status) = await GetAsync(cluster.FrontEnds[0], key, service, $"/frozen-{i}");
+                Assert.StartsWith("fetch ", body, StringComparison.Ordinal);
+                Assert.Equal("silo; fwd=miss; stored; detail=redis-unavailable", status);
+            }
+        }
+        finally
+        {
+            cluster.Redis.Resume();
+        }
+    }
+
+    private static async Task<(string Body, string Status)> GetAsync(FrontEndProcess frontEnd, string key, string service, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{service}{path}");
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await frontEnd.Client.SendAsync(request);
+        Assert.Equal(200, (int)response.StatusCode);
+        return (await response.Content.ReadAsStringAsync(), string.Join(", ", response.Headers.GetValues("Cache-Status")));
     }
 
     private static async Task<string> CreateServiceAsync(ProcessCluster cluster, string url, object? breaker, object? cache = null)

@@ -54,6 +54,9 @@ public sealed class CachePlan
     /// <summary>The response stored again after a 304, for the requests waiting on this one.</summary>
     internal CachedResponse? Refreshed { get; set; }
 
+    /// <summary>The Redis level did not answer the lookup: the request was served as a miss.</summary>
+    internal bool SharedDown { get; set; }
+
     /// <summary>The <c>Cache-Status</c> answered (RFC 9211).</summary>
     public string? Status { get; internal set; }
 }

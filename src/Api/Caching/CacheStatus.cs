@@ -8,10 +8,13 @@ internal static class CacheStatus
     /// <summary>The gateway's name in the header.</summary>
     public const string Name = "silo";
 
-    public static string Hit(TimeSpan freshLeft, bool collapsed) =>
-        $"{Name}; hit; ttl={(long)Math.Ceiling(freshLeft.TotalSeconds)}{(collapsed ? "; detail=collapsed" : string.Empty)}";
+    /// <summary>Answered from the cache; <paramref name="detail"/>: <c>collapsed</c> (waited for another request's fetch) or <c>shared</c> (from the Redis level).</summary>
+    public static string Hit(TimeSpan freshLeft, string? detail = null) =>
+        $"{Name}; hit; ttl={(long)Math.Ceiling(freshLeft.TotalSeconds)}{(detail is null ? string.Empty : "; detail=" + detail)}";
 
-    public static string Miss(string? notStored) => notStored is null ? $"{Name}; fwd=miss; stored" : $"{Name}; fwd=miss; detail={notStored}";
+    /// <summary>Forwarded; stored, or the reason not (or, stored, that the Redis level did not answer).</summary>
+    public static string Miss(string? notStored, bool sharedDown = false) =>
+        notStored is null ? $"{Name}; fwd=miss; stored{(sharedDown ? "; detail=redis-unavailable" : string.Empty)}" : $"{Name}; fwd=miss; detail={notStored}";
 
     /// <summary>A stale entry revalidated: the downstream answered <paramref name="status"/> (304: still good).</summary>
     public static string Stale(int status, string? notStored) =>

@@ -23,9 +23,19 @@ public sealed class ResponseCache
     private readonly TimeProvider _time;
     private readonly CacheMetrics _metrics;
 
-    public ResponseCache(IOptions<CachingOptions> options, TimeProvider time, CacheMetrics metrics)
+    private readonly RedisCacheLevel? _shared;
+
+    public ResponseCache(IOptions<CachingOptions> options, TimeProvider time, CacheMetrics metrics, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+
+        // Cluster mode: the process's Redis connection is there, and the front ends share a second level on it.
+        if (services.GetService<Silo.Grains.Hosting.SharedRedisConnection>() is { } redis)
+        {
+            _shared = new RedisCacheLevel(redis, time, services.GetRequiredService<ILogger<RedisCacheLevel>>());
+        }
+
         var settings = options.Value;
         _entries = new CacheStore(settings.MaxBytes);
         _tenantBudget = new CacheBudget(settings.TenantMaxBytes, settings.TenantMaxItems);
@@ -77,7 +87,7 @@ public sealed class ResponseCache
         if (Fresh(found) is { } stored)
         {
             _metrics.Request(plan.Service, "hit");
-            plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time), collapsed: false);
+            plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time));
             return stored;
         }
 
@@ -87,35 +97,71 @@ public sealed class ResponseCache
             plan.Stale = found;
         }
 
+        var answer = await JoinOrLeadAsync(plan, key, request, wait).ConfigureAwait(false);
+        if (answer is null && _shared is not null)
+        {
+            answer = await SharedAsync(plan, request).ConfigureAwait(false);
+        }
+
+        _metrics.Request(plan.Service, answer is null ? "miss" : "hit");
+        return answer;
+    }
+
+    /// <summary>
+    /// Waits for a fetch of the same key under way and answers from it; or, for a GET, registers this request as
+    /// the one the others wait for (<see cref="CachePlan.Fill"/>). Null when there is nothing to answer with.
+    /// </summary>
+    private async Task<CachedResponse?> JoinOrLeadAsync(CachePlan plan, EntryKey key, HttpRequest request, TimeSpan wait)
+    {
         for (var tries = 0; tries < 2; tries++)
         {
             if (_filling.TryGetValue(key, out var filling))
             {
-                if (await Collapsed(filling, wait, key, request) is { } shared)
+                if (await Collapsed(filling, wait, key, request).ConfigureAwait(false) is { } shared)
                 {
-                    _metrics.Request(plan.Service, "hit");
-                    plan.Status = CacheStatus.Hit(shared.FreshLeft(_time.GetTimestamp(), _time), collapsed: true);
+                    plan.Status = CacheStatus.Hit(shared.FreshLeft(_time.GetTimestamp(), _time), "collapsed");
                     return shared;
                 }
 
-                break;
+                return null;
             }
 
             var fill = new TaskCompletionSource<CachedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (plan.Store && _filling.TryAdd(key, fill.Task))
+            if (!plan.Store || _filling.TryAdd(key, fill.Task))
             {
-                plan.Fill = fill;
-                break;
-            }
-
-            if (!plan.Store)
-            {
-                break;
+                plan.Fill = plan.Store ? fill : null;
+                return null;
             }
         }
 
-        _metrics.Request(plan.Service, "miss");
         return null;
+    }
+
+    /// <summary>
+    /// The Redis level's entry for the request, kept here too and handed to requests waiting on this one; null
+    /// when it has none fresh or did not answer in time.
+    /// </summary>
+    private async Task<CachedResponse?> SharedAsync(CachePlan plan, HttpRequest request)
+    {
+        var target = new VaryKey(plan.Service, plan.Scope, plan.Target);
+        var (remote, failed) = await _shared!.GetAsync(
+            target, names => new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names ?? Lowered(plan.Policy.VaryBy), request))).ConfigureAwait(false);
+        plan.SharedDown = failed;
+        if (Fresh(remote) is not { } fresh)
+        {
+            return null;
+        }
+
+        Keep(plan, request, fresh);
+        plan.Status = CacheStatus.Hit(fresh.FreshLeft(_time.GetTimestamp(), _time), "shared");
+        if (plan.Fill is { } fill && plan.Key is { } key)
+        {
+            _filling.TryRemove(new KeyValuePair<EntryKey, Task<CachedResponse?>>(key, fill.Task));
+            fill.TrySetResult(fresh);
+            plan.Fill = null;
+        }
+
+        return fresh;
     }
 
     /// <summary>
@@ -133,7 +179,7 @@ public sealed class ResponseCache
 
         plan.Status = plan.Status is { } bypass
             ? notStored is null && plan.Store ? bypass + "; stored" : bypass
-            : plan.Stale is not null ? CacheStatus.Stale(capture?.StatusCode ?? 0, notStored) : CacheStatus.Miss(notStored);
+            : plan.Stale is not null ? CacheStatus.Stale(capture?.StatusCode ?? 0, notStored) : CacheStatus.Miss(notStored, plan.SharedDown);
         context.Response.Headers[CacheStatus.HeaderName] = plan.Status;
     }
 
@@ -174,6 +220,27 @@ public sealed class ResponseCache
             };
             return owner == service && (prefix is null || target!.StartsWith(prefix, StringComparison.Ordinal));
         });
+    }
+
+    /// <summary>
+    /// Removes the service's entries from the Redis level (cluster mode): how many, or null when there is none
+    /// or Redis did not answer within 5 s (then the front ends' own copies are gone and Redis's expire).
+    /// </summary>
+    public async Task<int?> PurgeSharedAsync(string service, string? prefix)
+    {
+        if (_shared is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _shared.PurgeAsync(service, prefix).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or StackExchange.Redis.RedisException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Answers the request from a stored response: its head and body, its age, the admission's rate-limit headers.</summary>
@@ -239,26 +306,41 @@ public sealed class ResponseCache
         }
 
         var names = Lowered(plan.Policy.VaryBy).Union(CacheRules.VaryNames(recorded.Headers)!, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var now = _time.GetTimestamp();
-        var age = CacheRules.Age(recorded.Headers);
-        var stored = new CachedResponse(recorded with { Headers = [.. recorded.Headers.Where(h => !Unstored(h.Name))] }, names, now, age, fresh);
-        // One with a validator is kept a while past its freshness (as long again, a minute at least), to be
-        // revalidated rather than fetched whole.
-        var validated = stored.ETag is not null || stored.LastModified is not null;
-        var kept = validated ? fresh + TimeSpan.FromSeconds(Math.Max(60, fresh.TotalSeconds)) : fresh;
-        var expiresAt = now + (long)(kept.TotalSeconds * _time.TimestampFrequency);
-        var budget = plan.Owner.StartsWith("service:", StringComparison.Ordinal) ? _sharedBudget : _tenantBudget;
-        var evictions = _entries.Evictions;
-        var added = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
-            _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), names, 64 + names.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
-        _metrics.Evicted(_entries.Evictions - evictions);
-        if (!added)
+        var stored = new CachedResponse(
+            recorded with { Headers = [.. recorded.Headers.Where(h => !Unstored(h.Name))] }, names, _time.GetTimestamp(), CacheRules.Age(recorded.Headers), fresh);
+        if (Keep(plan, request, stored) is not { } keptFor)
         {
             return null;
         }
 
+        if (_shared is not null)
+        {
+            _ = _shared.SetAsync(
+                new VaryKey(plan.Service, plan.Scope, plan.Target), new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, keptFor);
+        }
+
         _metrics.Stored(plan.Service, stored.Size);
         return stored;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="stored"/> on this front end within its owner's budget: fresh for what it has left and,
+    /// with a validator, as long again (a minute at least) to be revalidated rather than fetched whole. How long it
+    /// is kept, or null when it did not fit.
+    /// </summary>
+    private TimeSpan? Keep(CachePlan plan, HttpRequest request, CachedResponse stored)
+    {
+        var now = _time.GetTimestamp();
+        var fresh = stored.FreshLeft(now, _time);
+        var validated = stored.ETag is not null || stored.LastModified is not null;
+        var kept = validated ? fresh + TimeSpan.FromSeconds(Math.Max(60, stored.FreshFor.TotalSeconds)) : fresh;
+        var expiresAt = now + (long)(kept.TotalSeconds * _time.TimestampFrequency);
+        var budget = plan.Owner.StartsWith("service:", StringComparison.Ordinal) ? _sharedBudget : _tenantBudget;
+        var evictions = _entries.Evictions;
+        var added = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(stored.Vary, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
+            _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), stored.Vary.ToArray(), 64 + stored.Vary.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
+        _metrics.Evicted(_entries.Evictions - evictions);
+        return added ? kept : null;
     }
 
     private async Task<CachedResponse?> Collapsed(Task<CachedResponse?> filling, TimeSpan wait, EntryKey key, HttpRequest request)

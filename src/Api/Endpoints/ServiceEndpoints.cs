@@ -153,8 +153,9 @@ internal static class ServiceEndpoints
                 return null;
             }
         }));
+        var shared = await cache.PurgeSharedAsync(service, prefix);
         return TypedResults.Json(
-            new CachePurgeResponse(service, prefix, removed + answers.Sum(a => a ?? 0), others.Count + 1, answers.Count(a => a is not null) + 1), GatewayJson.Options);
+            new CachePurgeResponse(service, prefix, removed + answers.Sum(a => a ?? 0), others.Count + 1, answers.Count(a => a is not null) + 1, shared), GatewayJson.Options);
     }
 
     private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)
