@@ -7,11 +7,16 @@ namespace Silo.Api.Caching;
 /// The response cache's second level in cluster mode: every front end's stored responses in the cluster's Redis
 /// (on the connection the process already has), so one front end's fetch serves the others. Looked up only on a
 /// miss of a front end's own cache, within <see cref="Deadline"/>; Redis slow or away is a miss, never a failed
-/// request.
+/// request, and after a lookup it did not answer the level is left alone for <see cref="RestAfterFailure"/> (so an
+/// outage costs one miss the deadline, not every miss).
 /// </summary>
 internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeProvider time, ILogger<RedisCacheLevel> logger)
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromMilliseconds(250);
+
+    public static readonly TimeSpan RestAfterFailure = TimeSpan.FromSeconds(5);
+
+    private long _restUntil;
 
     private const string Prefix = "silo:cache:";
 
@@ -20,6 +25,11 @@ internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeP
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(keyFor);
+        if (Resting)
+        {
+            return (null, true);
+        }
+
         try
         {
             var database = (await redis.GetAsync().WaitAsync(Deadline, time).ConfigureAwait(false)).Multiplexer.GetDatabase();
@@ -30,7 +40,7 @@ internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeP
         }
         catch (Exception ex) when (ex is TimeoutException or RedisException)
         {
-            LogUnavailable(logger, ex.GetType().Name);
+            Rest(ex);
             return (null, true);
         }
     }
@@ -39,6 +49,11 @@ internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeP
     public async Task SetAsync(VaryKey target, EntryKey key, CachedResponse entry, TimeSpan keptFor)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (Resting)
+        {
+            return;
+        }
+
         try
         {
             var database = (await redis.GetAsync().WaitAsync(Deadline, time).ConfigureAwait(false)).Multiplexer.GetDatabase();
@@ -49,8 +64,16 @@ internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeP
         }
         catch (Exception ex) when (ex is TimeoutException or RedisException)
         {
-            LogUnavailable(logger, ex.GetType().Name);
+            Rest(ex);
         }
+    }
+
+    private bool Resting => time.GetTimestamp() < Volatile.Read(ref _restUntil);
+
+    private void Rest(Exception ex)
+    {
+        Volatile.Write(ref _restUntil, time.GetTimestamp() + (long)(RestAfterFailure.TotalSeconds * time.TimestampFrequency));
+        LogUnavailable(logger, ex.GetType().Name, RestAfterFailure.TotalSeconds);
     }
 
     /// <summary>Removes a service's entries (targets starting with <paramref name="prefix"/>, or all); how many responses.</summary>
@@ -99,6 +122,6 @@ internal sealed partial class RedisCacheLevel(SharedRedisConnection redis, TimeP
     private static string Name(EntryKey key) =>
         $"{Prefix}{key.Service}|{key.Scope}|{key.Target}|v{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key.Variant)))[..32]}";
 
-    [LoggerMessage(EventId = 720, Level = LogLevel.Debug, Message = "The response cache's Redis level did not answer ({Error}): served as a miss")]
-    private static partial void LogUnavailable(ILogger logger, string error);
+    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "The response cache's Redis level did not answer ({Error}): lookups are misses for the next {Seconds} s")]
+    private static partial void LogUnavailable(ILogger logger, string error, double seconds);
 }
