@@ -5,9 +5,10 @@ namespace Silo.Api.Caching;
 /// <summary>The cache's part in one request of a service with a cache policy: what it may do and what it did.</summary>
 public sealed class CachePlan
 {
-    internal CachePlan(CachePolicy policy, string service, string scope, string owner, string target, (bool Lookup, bool Store, string? Bypass) rules)
+    internal CachePlan(CachePolicy policy, string service, string scope, string? tenant, string target, (bool Lookup, bool Store, string? Bypass) rules)
     {
-        Owner = owner;
+        Tenant = tenant;
+        Owner = tenant is null ? "service:" + service : OwnerOf(tenant);
         Policy = policy;
         Service = service;
         Scope = scope;
@@ -26,6 +27,11 @@ public sealed class CachePlan
 
     /// <summary>Whose budget stored entries count against: the tenant's, or a shared cache's service.</summary>
     internal string Owner { get; }
+
+    /// <summary>The tenant whose budget applies; null for a shared cache (the front end's bound only).</summary>
+    internal string? Tenant { get; }
+
+    internal static string OwnerOf(string tenant) => "tenant:" + tenant;
 
     /// <summary>The path and query the request goes to.</summary>
     internal string Target { get; }

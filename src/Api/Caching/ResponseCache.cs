@@ -17,7 +17,7 @@ namespace Silo.Api.Caching;
 public sealed class ResponseCache
 {
     private readonly CacheStore _entries;
-    private readonly CacheBudget _tenantBudget;
+    private readonly TenantCacheBudgets _tenantBudgets;
     private readonly CacheBudget _sharedBudget;
     private readonly ConcurrentDictionary<EntryKey, Task<CachedResponse?>> _filling = new();
     private readonly TimeProvider _time;
@@ -38,7 +38,7 @@ public sealed class ResponseCache
 
         var settings = options.Value;
         _entries = new CacheStore(settings.MaxBytes);
-        _tenantBudget = new CacheBudget(settings.TenantMaxBytes, settings.TenantMaxItems);
+        _tenantBudgets = new TenantCacheBudgets(services.GetRequiredService<IGrainFactory>(), time, new CacheBudget(settings.TenantMaxBytes, settings.TenantMaxItems));
         _sharedBudget = new CacheBudget(settings.MaxBytes, int.MaxValue);
         _time = time;
         _metrics = metrics;
@@ -61,8 +61,7 @@ public sealed class ResponseCache
             CacheScope.Key => "key:" + keyId,
             _ => "tenant:" + admitted.TenantId,
         };
-        var owner = policy.Scope == CacheScope.Shared ? "service:" + snapshot.ServiceId : "tenant:" + admitted.TenantId;
-        return new CachePlan(policy, snapshot.ServiceId, scope, owner, target, CacheRules.ForRequest(request, policy));
+        return new CachePlan(policy, snapshot.ServiceId, scope, policy.Scope == CacheScope.Shared ? null : admitted.TenantId, target, CacheRules.ForRequest(request, policy));
     }
 
     /// <summary>
@@ -207,6 +206,14 @@ public sealed class ResponseCache
         }
     }
 
+    /// <summary>What <paramref name="tenantId"/>'s entries take on this front end, and the budget applied to them.</summary>
+    public (long Bytes, int Items, long MaxBytes, int MaxItems) TenantUsage(string tenantId)
+    {
+        var (bytes, items) = _entries.Usage(CachePlan.OwnerOf(tenantId));
+        var budget = _tenantBudgets.For(tenantId);
+        return (bytes, items, budget.MaxBytes, budget.MaxItems);
+    }
+
     /// <summary>Removes a service's entries (those whose target starts with <paramref name="prefix"/>, or all); returns how many.</summary>
     public int Purge(string service, string? prefix)
     {
@@ -335,7 +342,7 @@ public sealed class ResponseCache
         var validated = stored.ETag is not null || stored.LastModified is not null;
         var kept = validated ? fresh + TimeSpan.FromSeconds(Math.Max(60, stored.FreshFor.TotalSeconds)) : fresh;
         var expiresAt = now + (long)(kept.TotalSeconds * _time.TimestampFrequency);
-        var budget = plan.Owner.StartsWith("service:", StringComparison.Ordinal) ? _sharedBudget : _tenantBudget;
+        var budget = plan.Tenant is { } tenant ? _tenantBudgets.For(tenant) : _sharedBudget;
         var evictions = _entries.Evictions;
         var added = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(stored.Vary, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
             _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), stored.Vary.ToArray(), 64 + stored.Vary.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);

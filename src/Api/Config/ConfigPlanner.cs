@@ -29,7 +29,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
         return new GatewayConfig(
             [.. live.Tenants.Values.Select(t => new TenantConfig(
                 t.Info.Id, t.Info.Name, t.Info.Status, t.Info.Limits, t.Info.CorsOrigins,
-                [.. t.Keys.Select(k => new KeyConfig(k.Id, k.Name, k.Limits, k.Scopes, k.ExpiresAt))]))],
+                [.. t.Keys.Select(k => new KeyConfig(k.Id, k.Name, k.Limits, k.Scopes, k.ExpiresAt))], t.Info.Cache))],
             [.. live.Services.Values.Select(ServiceConfig.From)]);
     }
 
@@ -100,7 +100,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 continue;
             }
 
-            var origins = TenantEndpoints.Validate(new CreateTenantRequest(t.Id, t.Name, t.Limits, t.CorsOrigins), at, errors);
+            var origins = TenantEndpoints.Validate(new CreateTenantRequest(t.Id, t.Name, t.Limits, t.CorsOrigins, t.Cache), at, errors);
             if (t.Id is not null && !seen.Add(t.Id))
             {
                 errors[at + "id"] = $"Tenant '{t.Id}' is given twice.";
@@ -108,7 +108,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
 
             var id = t.Id ?? string.Empty;
             var current = live.Tenants.GetValueOrDefault(id);
-            var desired = new TenantFields(t.Name ?? string.Empty, t.Status ?? TenantStatus.Active, t.Limits ?? [], origins);
+            var desired = new TenantFields(t.Name ?? string.Empty, t.Status ?? TenantStatus.Active, t.Limits ?? [], origins, t.Cache);
             var fields = Diff(current is null ? null : TenantFields.From(current.Info), desired);
             if (Action(current is not null, fields) is { } action)
             {
@@ -305,7 +305,7 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
     {
         var tenant = grains.GetGrain<ITenantGrain>(t.Id);
         var d = t.Desired;
-        if (!t.Create || !await tenant.CreateAsync(new TenantDefinition(d.Name, d.Limits, d.CorsOrigins)))
+        if (!t.Create || !await tenant.CreateAsync(new TenantDefinition(d.Name, d.Limits, d.CorsOrigins, d.Cache)))
         {
             // An update, or a create that met a tenant made meanwhile: each field that differs is set.
             if (await tenant.GetAsync() is { } now)
@@ -323,6 +323,11 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
                 if (!now.CorsOrigins.SequenceEqual(d.CorsOrigins, StringComparer.Ordinal))
                 {
                     await tenant.SetCorsOriginsAsync(d.CorsOrigins);
+                }
+
+                if (now.Cache != d.Cache)
+                {
+                    await tenant.SetCacheBudgetAsync(d.Cache);
                 }
             }
         }
@@ -393,9 +398,9 @@ internal sealed partial class ConfigPlanner(IGrainFactory grains, TimeProvider t
     private sealed record Live(OrderedDictionary<string, LiveTenant> Tenants, OrderedDictionary<string, ServiceDefinition> Services);
 
     /// <summary>A tenant's fields as the document gives them, compared field by field.</summary>
-    private sealed record TenantFields(string Name, TenantStatus Status, IReadOnlyList<LimitDefinition> Limits, IReadOnlyList<string> CorsOrigins)
+    private sealed record TenantFields(string Name, TenantStatus Status, IReadOnlyList<LimitDefinition> Limits, IReadOnlyList<string> CorsOrigins, TenantCacheBudget? Cache)
     {
-        public static TenantFields From(TenantInfo info) => new(info.Name, info.Status, info.Limits, info.CorsOrigins);
+        public static TenantFields From(TenantInfo info) => new(info.Name, info.Status, info.Limits, info.CorsOrigins, info.Cache);
     }
 
     private sealed record KeyFields(string Name, IReadOnlyList<LimitDefinition> Limits, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);

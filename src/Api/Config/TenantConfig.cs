@@ -10,4 +10,5 @@ public sealed record TenantConfig(
     TenantStatus? Status = null,
     IReadOnlyList<LimitDefinition>? Limits = null,
     IReadOnlyList<string?>? CorsOrigins = null,
-    IReadOnlyList<KeyConfig>? Keys = null);
+    IReadOnlyList<KeyConfig>? Keys = null,
+    TenantCacheBudget? Cache = null);

@@ -39,6 +39,16 @@ internal static partial class TenantEndpoints
             .JsonBody<List<string>>().Produces<TenantInfo>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replace the browser origins allowed to call with the tenant's keys (within 1 s on every front end)");
+        admin.MapPut("/tenants/{tenant}/cache", SetCacheBudgetAsync)
+            .JsonBody<TenantCacheBudget>().Produces<TenantInfo>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Set what the tenant's cached responses may take on each front end (maxBytes, maxItems; within 5 s everywhere)");
+        admin.MapGet("/tenants/{tenant}/cache", CacheUsageAsync)
+            .Produces<TenantCacheUsage>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("What the tenant's cached responses take on this front end, and the budget applied to them");
+        admin.MapDelete("/tenants/{tenant}/cache", (string tenant, IGrainFactory grains) => StoreCacheBudgetAsync(tenant, null, grains))
+            .Produces<TenantInfo>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Give the tenant the front ends' default cache budget again");
         admin.MapPost("/tenants/{tenant}/suspend", (string tenant, IGrainFactory grains, ILoggerFactory loggers) => SetStatusAsync(tenant, TenantStatus.Suspended, grains, loggers))
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Suspend a tenant: its keys get 403");
@@ -66,7 +76,7 @@ internal static partial class TenantEndpoints
         }
 
         var tenant = grains.GetGrain<ITenantGrain>(body!.Id!);
-        if (!await tenant.CreateAsync(new TenantDefinition(body.Name!, body.Limits ?? [], origins)))
+        if (!await tenant.CreateAsync(new TenantDefinition(body.Name!, body.Limits ?? [], origins, body.Cache)))
         {
             return Problem.For(GatewayError.AlreadyExists, $"Tenant '{body.Id}' already exists.");
         }
@@ -89,7 +99,29 @@ internal static partial class TenantEndpoints
         }
 
         LimitValidation.Validate(body.Limits, prefix + "limits", errors);
+        ValidateCacheBudget(body.Cache, prefix + "cache", errors);
         return CorsOrigins.Validate(body.CorsOrigins, prefix + "corsOrigins", errors);
+    }
+
+    /// <summary>The most bytes a tenant's cache budget may name (1 GiB per front end).</summary>
+    public const long MaxCacheBytes = 1L << 30;
+
+    internal static void ValidateCacheBudget(TenantCacheBudget? budget, string field, IDictionary<string, string> errors)
+    {
+        if (budget is null)
+        {
+            return;
+        }
+
+        if (budget.MaxBytes is < 1 or > MaxCacheBytes)
+        {
+            errors[field + ".maxBytes"] = $"Must be between 1 and {MaxCacheBytes}.";
+        }
+
+        if (budget.MaxItems is < 1 or > 10_000_000)
+        {
+            errors[field + ".maxItems"] = "Must be between 1 and 10000000.";
+        }
     }
 
     private static async Task<IResult> SetLimitsAsync(string tenant, HttpRequest request, IGrainFactory grains)
@@ -109,6 +141,41 @@ internal static partial class TenantEndpoints
 
         var grain = grains.GetGrain<ITenantGrain>(tenant);
         if (!Identifiers.IsSlug(tenant) || !await grain.SetLimitsAsync(body!))
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        return TypedResults.Json(await grain.GetAsync(), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> SetCacheBudgetAsync(string tenant, HttpRequest request, IGrainFactory grains)
+    {
+        var (body, error) = await JsonBody.ReadAsync<TenantCacheBudget>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        ValidateCacheBudget(body ?? new TenantCacheBudget(0, 0), "cache", errors);
+        return errors.Count > 0 ? Problem.Validation(errors) : await StoreCacheBudgetAsync(tenant, body, grains);
+    }
+
+    private static async Task<IResult> CacheUsageAsync(string tenant, IGrainFactory grains, Caching.ResponseCache cache)
+    {
+        if (!Identifiers.IsSlug(tenant) || await grains.GetGrain<ITenantGrain>(tenant).GetAsync() is null)
+        {
+            return Problem.For(GatewayError.UnknownTenant);
+        }
+
+        var (bytes, items, maxBytes, maxItems) = cache.TenantUsage(tenant);
+        return TypedResults.Json(new TenantCacheUsage(tenant, bytes, items, maxBytes, maxItems), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> StoreCacheBudgetAsync(string tenant, TenantCacheBudget? budget, IGrainFactory grains)
+    {
+        var grain = grains.GetGrain<ITenantGrain>(tenant);
+        if (!Identifiers.IsSlug(tenant) || !await grain.SetCacheBudgetAsync(budget))
         {
             return Problem.For(GatewayError.UnknownTenant);
         }

@@ -49,6 +49,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("SetStatus")]
     Task<bool> SetStatusAsync(TenantStatus status);
 
+    /// <summary>Sets what the tenant's cached responses may take on each front end (null: the front ends' default); false if no such tenant.</summary>
+    [Alias("SetCacheBudget")]
+    Task<bool> SetCacheBudgetAsync(TenantCacheBudget? budget);
+
     /// <summary>Replaces the browser origins allowed to call with this tenant's keys; false if no such tenant.</summary>
     [Alias("SetCorsOrigins")]
     Task<bool> SetCorsOriginsAsync(IReadOnlyList<string> origins);

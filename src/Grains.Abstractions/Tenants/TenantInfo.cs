@@ -13,4 +13,5 @@ public sealed record TenantInfo(
     IReadOnlyList<string> KeyIds,
     IReadOnlyList<LimitUsage> Usage,
     IReadOnlyList<string> CorsOrigins,
-    IReadOnlyList<Identity.IssuerDefinition>? Issuers = null);
+    IReadOnlyList<Identity.IssuerDefinition>? Issuers = null,
+    TenantCacheBudget? Cache = null);

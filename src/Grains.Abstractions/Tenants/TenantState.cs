@@ -29,5 +29,9 @@ public sealed class TenantState
     [Id(7)]
     public IReadOnlyList<Identity.IssuerDefinition> Issuers { get; set; } = [];
 
+    /// <summary>What the tenant's cached responses may take on each front end; null: the front ends' default.</summary>
+    [Id(8)]
+    public TenantCacheBudget? Cache { get; set; }
+
     // [Id(6)] held the audit trail until it moved to IAuditLogGrain; the id is not reused.
 }

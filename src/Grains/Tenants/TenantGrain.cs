@@ -74,6 +74,7 @@ public sealed partial class TenantGrain(
             Status = TenantStatus.Active,
             Limits = [.. definition.Limits],
             CorsOrigins = [.. definition.CorsOrigins ?? []],
+            Cache = definition.Cache,
             CreatedAt = time.GetUtcNow(),
         };
         await state.WriteStateAsync();
@@ -90,7 +91,8 @@ public sealed partial class TenantGrain(
         return s.Status == TenantStatus.Active &&
                string.Equals(s.Name, definition.Name, StringComparison.Ordinal) &&
                s.Limits.SequenceEqual(definition.Limits) &&
-               s.CorsOrigins.SequenceEqual(definition.CorsOrigins ?? [], StringComparer.Ordinal);
+               s.CorsOrigins.SequenceEqual(definition.CorsOrigins ?? [], StringComparer.Ordinal) &&
+               s.Cache == definition.Cache;
     }
 
     /// <summary>What a new tenant tells the cluster's directories: its browser origins and its id (both idempotent).</summary>
@@ -146,7 +148,7 @@ public sealed partial class TenantGrain(
 
         var s = state.State;
         var current = s.Limits.Select((_, i) => _limits.Usage(i)).ToArray();
-        return new TenantInfo(this.GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins, s.Issuers);
+        return new TenantInfo(this.GetPrimaryKeyString(), s.Name, s.Status, s.Limits, s.CreatedAt, s.KeyIds, current, s.CorsOrigins, s.Issuers, s.Cache);
     }
 
     public async Task<CreateKeyStatus> CreateKeyAsync(string keyId, ApiKeyDefinition definition, byte[] secretHash)
@@ -218,6 +220,24 @@ public sealed partial class TenantGrain(
             state.State.Name = name;
             await state.WriteStateAsync();
             await Audit().AppendAsync(new AuditEvent(time.GetUtcNow(), "tenant.renamed", null, name));
+        }
+
+        return true;
+    }
+
+    public async Task<bool> SetCacheBudgetAsync(TenantCacheBudget? budget)
+    {
+        if (!state.RecordExists)
+        {
+            return false;
+        }
+
+        if (state.State.Cache != budget)
+        {
+            state.State.Cache = budget;
+            await state.WriteStateAsync();
+            await Audit().AppendAsync(new AuditEvent(
+                time.GetUtcNow(), "tenant.cache-budget-changed", null, budget is null ? "default" : $"{budget.MaxBytes} bytes, {budget.MaxItems} responses"));
         }
 
         return true;

@@ -115,12 +115,20 @@ public sealed class ConfigTests(GatewayFactory gateway) : IClassFixture<GatewayF
         var tenant = await gateway.CreateTenantAsync(GatewayFactory.TokenBucket("per-second", 10, 1));
         await gateway.CreateKeyAsync(tenant, GatewayFactory.TokenBucket("per-minute", 60, 60), ["orders"]);
         await gateway.CreateServiceAsync("http://127.0.0.1:9/");
+        await Expect.JsonAsync(await admin.PutAsJsonAsync($"/admin/tenants/{tenant}/cache", new { maxBytes = 100_000, maxItems = 5 }), 200);
+        await Services.ServiceRoutes.RegisterServiceAsync(gateway, new
+        {
+            endpoints = new[] { new { url = "http://127.0.0.1:9/" } },
+            cache = new { defaultTtlSeconds = 30, varyBy = new[] { "Accept-Language" }, scope = "shared" },
+        });
 
         var export = await admin.GetAsync($"/admin/config?format={format}");
         await Expect.StatusAsync(export, 200);
         var document = await export.Content.ReadAsStringAsync();
         Assert.Contains(tenant, document, StringComparison.Ordinal);
         Assert.DoesNotContain("sk_", document, StringComparison.Ordinal);
+        Assert.Contains("maxItems", document, StringComparison.Ordinal);
+        Assert.Contains("Accept-Language", document, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", document, StringComparison.OrdinalIgnoreCase);
 
         var diff = await Expect.JsonAsync(await PostAsync(admin, "/admin/config/diff", document, export.Content.Headers.ContentType!.MediaType!), 200);

@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Silo.Api.Tests.Infrastructure;
 using Silo.Api.Tests.Services;
 using Silo.TestKit;
@@ -247,6 +249,39 @@ public sealed class ResponseCacheTests(GatewayFactory gateway) : IClassFixture<G
 
         await Expect.ProblemAsync(await admin.DeleteAsync($"/admin/services/{service}/cache?prefix=img"), 400, "validation-failed");
         await Expect.ProblemAsync(await admin.DeleteAsync("/admin/services/no-such-service/cache"), 404, "unknown-service");
+    }
+
+    [Fact]
+    public async Task TenantBudget_BoundsItsEntries_LeastRecentlyUsedOut_AnotherTenantsUntouched()
+    {
+        await using var downstream = await CachingDownstream.StartAsync();
+        var (service, other) = await RegisterAsync(downstream, Cached);
+        using var admin = gateway.CreateAdminClient();
+        var tenant = GatewayFactory.NewId("t");
+        await Expect.JsonAsync(await GatewayFactory.PostForSetupAsync(admin, "/admin/tenants", new { id = tenant, name = "small", cache = new { maxBytes = 1_000_000, maxItems = 2 } }), 201);
+        using var client = gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant));
+        string Path(int i) => $"/{service}/p{i}?cc=max-age%3D60";
+
+        await other.GetAsync(Path(9));
+        await client.GetAsync(Path(0));
+        await Await.UntilAsync(
+            async () => (await Expect.JsonAsync(await admin.GetAsync($"/admin/tenants/{tenant}/cache"), 200)).GetProperty("maxItems").GetInt32() == 2,
+            "the front end applies the tenant's own budget",
+            TimeSpan.FromSeconds(10));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.StartsWith("silo; fwd=miss; stored", Status(await client.GetAsync(Path(i))), StringComparison.Ordinal);
+        }
+
+        var usage = await Expect.JsonAsync(await admin.GetAsync($"/admin/tenants/{tenant}/cache"), 200);
+        Assert.Equal(2, usage.GetProperty("items").GetInt32());
+        Assert.StartsWith("silo; hit", Status(await client.GetAsync(Path(3))), StringComparison.Ordinal);
+        Assert.StartsWith("silo; fwd=miss", Status(await client.GetAsync(Path(1))), StringComparison.Ordinal);
+        Assert.StartsWith("silo; hit", Status(await other.GetAsync(Path(9))), StringComparison.Ordinal);
+
+        await Expect.ProblemAsync(await admin.PutAsJsonAsync($"/admin/tenants/{tenant}/cache", new { maxBytes = 0, maxItems = 0 }), 400, "validation-failed");
+        Assert.Equal(5, (await Expect.JsonAsync(await admin.PutAsJsonAsync($"/admin/tenants/{tenant}/cache", new { maxBytes = 10, maxItems = 5 }), 200)).GetProperty("cache").GetProperty("maxItems").GetInt32());
+        Assert.Equal(JsonValueKind.Null, (await Expect.JsonAsync(await admin.DeleteAsync($"/admin/tenants/{tenant}/cache"), 200)).GetProperty("cache").ValueKind);
     }
 
     [Fact]
