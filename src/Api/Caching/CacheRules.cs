@@ -57,7 +57,9 @@ internal static class CacheRules
     /// How long a response stays fresh from now (its <c>Age</c> already taken off), or null with the reason it is
     /// not stored.
     /// </summary>
-    public static TimeSpan? Freshness(int status, IReadOnlyList<RecordedHeader> headers, CachePolicy policy, DateTimeOffset now, out string? notStored)
+    /// <param name="adapted">The lifetime to use instead of the policy's default when the response gives none (<see cref="AdaptiveTtl"/>).</param>
+    public static TimeSpan? Freshness(
+        int status, IReadOnlyList<RecordedHeader> headers, CachePolicy policy, DateTimeOffset now, out string? notStored, TimeSpan? adapted = null)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(policy);
@@ -67,7 +69,8 @@ internal static class CacheRules
             return null;
         }
 
-        var lifetime = directives?.SharedMaxAge ?? directives?.MaxAge ?? FromExpires(headers, now) ?? (policy.DefaultTtlSeconds > 0 ? TimeSpan.FromSeconds(policy.DefaultTtlSeconds) : null);
+        var lifetime = directives?.SharedMaxAge ?? directives?.MaxAge ?? FromExpires(headers, now) ??
+            (policy.DefaultTtlSeconds > 0 ? adapted ?? TimeSpan.FromSeconds(policy.DefaultTtlSeconds) : null);
         if (lifetime is not { } given)
         {
             notStored = "no-freshness";
@@ -82,6 +85,14 @@ internal static class CacheRules
         }
 
         return fresh;
+    }
+
+    /// <summary>Whether the response says how long it is fresh (<c>s-maxage</c>, <c>max-age</c> or <c>Expires</c>).</summary>
+    public static bool SaysHowLong(IReadOnlyList<RecordedHeader> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var directives = Parse(new StringValues([.. Values(headers, HeaderNames.CacheControl)]));
+        return directives?.SharedMaxAge is not null || directives?.MaxAge is not null || Values(headers, HeaderNames.Expires).Any();
     }
 
     /// <summary>The request headers the response varies on (its <c>Vary</c>, names lowered), or null for <c>Vary: *</c>.</summary>

@@ -14,6 +14,16 @@ internal sealed record CachedResponse(RecordedResponse Response, IReadOnlyList<s
     /// <summary>How long it stays fresh from <paramref name="now"/>; zero or less once stale.</summary>
     public TimeSpan FreshLeft(long now, TimeProvider time) => FreshFor - time.GetElapsedTime(StoredAt, now);
 
+    private long _hits;
+
+    /// <summary>How many requests it answered (the adaptive lifetime's "hit often").</summary>
+    public long Hits => Volatile.Read(ref _hits);
+
+    /// <summary>The lifetime it was given: its freshness when stored plus the age it had then.</summary>
+    public TimeSpan Lifetime => FreshFor + AgeWhenStored;
+
+    public void CountHit() => Interlocked.Increment(ref _hits);
+
     /// <summary>Its <c>ETag</c>, to revalidate it with once stale.</summary>
     public string? ETag => Header("ETag");
 

@@ -85,6 +85,7 @@ public sealed class ResponseCache
         var found = _entries.Get<CachedResponse>(key, now);
         if (Fresh(found) is { } stored)
         {
+            stored.CountHit();
             _metrics.Request(plan.Service, "hit");
             plan.Status = CacheStatus.Hit(stored.FreshLeft(_time.GetTimestamp(), _time));
             return stored;
@@ -191,7 +192,7 @@ public sealed class ResponseCache
         {
             if (plan.Store && capture?.ToRecorded() is { } recorded)
             {
-                stored = Store(plan, request, recorded);
+                stored = Store(plan, request, recorded, plan.Stale is null ? null : Adapted(plan, recorded, changed: true));
             }
 
             stored ??= plan.Refreshed;
@@ -294,7 +295,7 @@ public sealed class ResponseCache
         {
             Headers = [.. stale.Headers.Where(h => !updates.Exists(u => u.Name.Equals(h.Name, StringComparison.OrdinalIgnoreCase))), .. updates],
         };
-        plan.Refreshed = Store(plan, context.Request, merged);
+        plan.Refreshed = Store(plan, context.Request, merged, Adapted(plan, merged, changed: false));
         CacheRules.Freshness(merged.StatusCode, merged.Headers, plan.Policy, _time.GetUtcNow(), out var notStored);
         plan.Status = CacheStatus.Stale(StatusCodes.Status304NotModified, plan.Refreshed is null ? notStored ?? "not-storable" : null);
         _metrics.Request(plan.Service, "revalidated");
@@ -304,10 +305,16 @@ public sealed class ResponseCache
         await WriteAsync(context, plan, plan.Refreshed ?? new CachedResponse(merged, [], _time.GetTimestamp(), CacheRules.Age(merged.Headers), TimeSpan.Zero), admitted);
     }
 
-    private CachedResponse? Store(CachePlan plan, HttpRequest request, RecordedResponse recorded)
+    /// <summary>The next lifetime of a revalidated response that gives none of its own (<see cref="AdaptiveTtl"/>); null otherwise.</summary>
+    private static TimeSpan? Adapted(CachePlan plan, RecordedResponse response, bool changed) =>
+        plan.Stale is { } stale && plan.Policy.DefaultTtlSeconds > 0 && !CacheRules.SaysHowLong(response.Headers) && !CacheRules.SaysHowLong(stale.Response.Headers)
+            ? AdaptiveTtl.Next(stale.Lifetime, changed, stale.Hits, plan.Policy)
+            : null;
+
+    private CachedResponse? Store(CachePlan plan, HttpRequest request, RecordedResponse recorded, TimeSpan? adapted = null)
     {
         if (recorded.Body.Length > plan.Policy.MaxEntryBytes ||
-            CacheRules.Freshness(recorded.StatusCode, recorded.Headers, plan.Policy, _time.GetUtcNow(), out _) is not { } fresh)
+            CacheRules.Freshness(recorded.StatusCode, recorded.Headers, plan.Policy, _time.GetUtcNow(), out _, adapted) is not { } fresh)
         {
             return null;
         }

@@ -170,6 +170,31 @@ public sealed class ResponseCacheTests(GatewayFactory gateway) : IClassFixture<G
     }
 
     [Fact]
+    public async Task ResponseWithoutFreshness_LivesLongerWhileUnchangedAndUsed_ShorterOnceChanged()
+    {
+        await using var downstream = await CachingDownstream.StartAsync();
+        var (service, client) = await RegisterAsync(downstream, new { defaultTtlSeconds = 1, maxTtlSeconds = 8 });
+        var path = $"/{service}/adaptive?etag=1";
+        await client.GetAsync(path);
+        Assert.Equal("silo; hit; ttl=1", Status(await client.GetAsync(path)));
+
+        // Revalidated unchanged after a hit: fresh twice as long.
+        await StaleAsync(client, path);
+        Assert.Equal("silo; hit; ttl=2", Status(await client.GetAsync(path)));
+
+        // Changed: half as long again (a second at least).
+        downstream.Version = "v2";
+        await StaleAsync(client, path);
+        Assert.Equal("silo; hit; ttl=1", Status(await client.GetAsync(path)));
+    }
+
+    private static async Task StaleAsync(HttpClient client, string path) =>
+        await Await.UntilAsync(
+            async () => Status(await client.GetAsync(path)).Contains("fwd=stale", StringComparison.Ordinal),
+            "the stored response goes stale and is revalidated",
+            TimeSpan.FromSeconds(15));
+
+    [Fact]
     public async Task Scope_TenantEntriesAreTheTenants_SharedEntriesEveryones()
     {
         await using var downstream = await CachingDownstream.StartAsync();
