@@ -60,25 +60,10 @@ internal static class ProxyEndpoints
             return;
         }
 
-        // A service with a cache policy admits first and then looks up: a hit never reaches the breaker nor the
-        // downstream (a miss the breaker then refuses has spent its admission).
-        AdmissionResult? admitted = null;
-        CachePlan? plan = null;
-        if (route.Snapshot.Cache is { Enabled: true })
+        var (answered, admitted, plan) = await FromCacheAsync(context, service, pathAndQuery, route, credentials, admission, cache);
+        if (answered)
         {
-            admitted = await admission.AdmitAsync(context.Request, credentials, cost: 1, service);
-            if (!admitted.IsAllowed)
-            {
-                await Admission.WriteRefusalAsync(context, admitted);
-                return;
-            }
-
-            plan = ResponseCache.Plan(context.Request, route.Snapshot, pathAndQuery, admitted, credentials!.Value.KeyId)!;
-            if (await cache.LookupAsync(plan, context.Request, TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds)) is { } stored)
-            {
-                await cache.WriteAsync(context, plan, stored, admitted);
-                return;
-            }
+            return;
         }
 
         try
@@ -92,6 +77,38 @@ internal static class ProxyEndpoints
                 cache.Complete(plan, context.Request, context.Features.Get<ProxyFeature>()?.Capture);
             }
         }
+    }
+
+    /// <summary>
+    /// A service with a cache policy admits first and then looks up: a hit never reaches the breaker nor the
+    /// downstream (a miss the breaker then refuses has spent its admission). Answered: a hit or a refusal was
+    /// written; otherwise the admission to go on with (null: admit as usual) and the cache's plan.
+    /// </summary>
+    private static async Task<(bool Answered, AdmissionResult? Admitted, CachePlan? Plan)> FromCacheAsync(
+        HttpContext context, string service, string pathAndQuery, ServiceRoute route, (string KeyId, string Secret)? credentials, Admission admission, ResponseCache cache)
+    {
+        if (route.Snapshot.Cache is not { Enabled: true } policy)
+        {
+            return (false, null, null);
+        }
+
+        // Free hits: admitted at cost 0 here (authenticated, nothing spent); a miss is admitted again, at 1.
+        var freeHit = policy.FreeHits && CacheRules.ForRequest(context.Request, policy).Lookup;
+        var admitted = await admission.AdmitAsync(context.Request, credentials, cost: freeHit ? 0 : 1, service);
+        if (!admitted.IsAllowed)
+        {
+            await Admission.WriteRefusalAsync(context, admitted);
+            return (true, null, null);
+        }
+
+        var plan = ResponseCache.Plan(context.Request, route.Snapshot, pathAndQuery, admitted, credentials!.Value.KeyId)!;
+        if (await cache.LookupAsync(plan, context.Request, TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds)) is { } stored)
+        {
+            await cache.WriteAsync(context, plan, stored, admitted);
+            return (true, admitted, plan);
+        }
+
+        return (false, freeHit ? null : admitted, plan);
     }
 
     /// <summary>The breaker, admission (unless done already), signing, the forward and the report step.</summary>

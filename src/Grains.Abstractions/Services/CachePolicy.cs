@@ -18,6 +18,10 @@ namespace Silo.Grains.Services;
 /// Whether responses to requests that send an <c>Authorization</c> header on to the downstream may be stored (the
 /// gateway's own credential is never sent on, so it does not count).
 /// </param>
+/// <param name="FreeHits">
+/// Whether a request answered from the cache spends nothing of its key's and tenant's limits (it is still
+/// authenticated); a miss spends its unit as any request. Off: a hit costs what a miss costs.
+/// </param>
 [GenerateSerializer, Immutable, Alias("silo.CachePolicy")]
 public sealed record CachePolicy(
     bool Enabled = true,
@@ -26,7 +30,8 @@ public sealed record CachePolicy(
     int MaxEntryBytes = CachePolicy.DefaultMaxEntryBytes,
     IReadOnlyList<string>? VaryBy = null,
     CacheScope Scope = CacheScope.Tenant,
-    bool CacheAuthorized = false)
+    bool CacheAuthorized = false,
+    bool FreeHits = false)
 {
     public const int DefaultMaxEntryBytes = 1024 * 1024;
 }

@@ -235,6 +235,28 @@ public sealed class ResponseCacheTests(GatewayFactory gateway) : IClassFixture<G
     }
 
     [Fact]
+    public async Task FreeHits_SpendNothing_MissesSpendTheirUnit()
+    {
+        await using var downstream = await CachingDownstream.StartAsync();
+        var service = await gateway.RegisterServiceAsync(new { endpoints = new[] { new { url = downstream.BaseUrl } }, cache = new { freeHits = true } });
+        var tenant = await gateway.CreateTenantAsync();
+        using var client = gateway.CreateKeyClient(await gateway.CreateKeyAsync(tenant, GatewayFactory.TokenBucket("two", 2, 3600)));
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, (int)(await client.GetAsync($"/{service}/a?cc=max-age%3D60")).StatusCode);
+        }
+
+        Assert.Equal(200, (int)(await client.GetAsync($"/{service}/b?cc=max-age%3D60")).StatusCode);
+        var spent = await client.GetAsync($"/{service}/c?cc=max-age%3D60");
+        Assert.Equal(429, (int)spent.StatusCode);
+        Assert.Equal(2, downstream.Requests);
+
+        // Hits of what is stored still come, the key's units spent or not.
+        Assert.StartsWith("silo; hit", Status(await client.GetAsync($"/{service}/a?cc=max-age%3D60")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConcurrentMisses_OfOneKey_MakeOneDownstreamRequest()
     {
         await using var downstream = await CachingDownstream.StartAsync();
