@@ -13,6 +13,7 @@ public sealed class CachePlan
         Service = service;
         Scope = scope;
         Target = target;
+        TargetKey = new VaryKey(service, scope, target);
         Lookup = rules.Lookup;
         Store = rules.Store;
         Status = rules.Bypass is { } bypass ? $"{CacheStatus.Name}; fwd={bypass}" : null;
@@ -35,6 +36,12 @@ public sealed class CachePlan
 
     /// <summary>The path and query the request goes to.</summary>
     internal string Target { get; }
+
+    /// <summary>Where the request headers the target's responses vary on are kept.</summary>
+    internal VaryKey TargetKey { get; }
+
+    /// <summary>The key of the target's response for the request header values <paramref name="variant"/>.</summary>
+    internal EntryKey KeyFor(string variant) => new(Service, Scope, Target, variant);
 
     /// <summary>Whether the request may be answered from the cache.</summary>
     internal bool Lookup { get; }

@@ -45,9 +45,10 @@ public sealed class ResponseCache
     }
 
     /// <summary>The cache's plan for a request, or null when the service has no cache policy (or it is off).</summary>
-    public static CachePlan? Plan(HttpRequest request, RoutingSnapshot snapshot, string target, AdmissionResult admitted, string keyId)
+    /// <param name="rules">What <see cref="CacheRules.ForRequest"/> said of the request under the service's policy.</param>
+    public static CachePlan? Plan(
+        RoutingSnapshot snapshot, string target, AdmissionResult admitted, string keyId, (bool Lookup, bool Store, string? Bypass) rules)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(admitted);
         if (snapshot.Cache is not { Enabled: true } policy)
@@ -61,7 +62,7 @@ public sealed class ResponseCache
             CacheScope.Key => "key:" + keyId,
             _ => "tenant:" + admitted.TenantId,
         };
-        return new CachePlan(policy, snapshot.ServiceId, scope, policy.Scope == CacheScope.Shared ? null : admitted.TenantId, target, CacheRules.ForRequest(request, policy));
+        return new CachePlan(policy, snapshot.ServiceId, scope, policy.Scope == CacheScope.Shared ? null : admitted.TenantId, target, rules);
     }
 
     /// <summary>
@@ -79,8 +80,8 @@ public sealed class ResponseCache
         }
 
         var now = _time.GetTimestamp();
-        var names = _entries.Get<string[]>(new VaryKey(plan.Service, plan.Scope, plan.Target), now) ?? Lowered(plan.Policy.VaryBy);
-        var key = new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request));
+        var names = _entries.Get<string[]>(plan.TargetKey, now) ?? Lowered(plan.Policy.VaryBy);
+        var key = plan.KeyFor(Variant(names, request));
         plan.Key = key;
         var found = _entries.Get<CachedResponse>(key, now);
         if (Fresh(found) is { } stored)
@@ -143,9 +144,8 @@ public sealed class ResponseCache
     /// </summary>
     private async Task<CachedResponse?> SharedAsync(CachePlan plan, HttpRequest request)
     {
-        var target = new VaryKey(plan.Service, plan.Scope, plan.Target);
         var (remote, failed) = await _shared!.GetAsync(
-            target, names => new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names ?? Lowered(plan.Policy.VaryBy), request))).ConfigureAwait(false);
+            plan.TargetKey, names => plan.KeyFor(Variant(names ?? Lowered(plan.Policy.VaryBy), request))).ConfigureAwait(false);
         plan.SharedDown = failed;
         if (Fresh(remote) is not { } fresh)
         {
@@ -252,40 +252,19 @@ public sealed class ResponseCache
     }
 
     /// <summary>Answers the request from a stored response: its head and body, its age, the admission's rate-limit headers.</summary>
-    internal async Task WriteAsync(HttpContext context, CachePlan plan, CachedResponse stored, AdmissionResult admitted)
-    {
-        var response = context.Response;
-        var recorded = stored.Response;
-        response.StatusCode = recorded.StatusCode;
-        foreach (var header in recorded.Headers)
-        {
-            response.Headers[header.Name] = header.Values.ToArray();
-        }
-
-        response.Headers.Age = ((long)stored.AgeAt(_time.GetTimestamp(), _time).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[CacheStatus.HeaderName] = plan.Status;
-        response.ContentLength = recorded.Body.Length;
-        ProxiedResponse.Prepare(context, admitted);
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            return;
-        }
-
-        try
-        {
-            await response.Body.WriteAsync(recorded.Body, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            context.Abort();
-        }
-    }
+    internal Task WriteAsync(HttpContext context, CachePlan plan, CachedResponse stored, AdmissionResult? admitted) =>
+        ProxiedResponse.WriteRecordedAsync(
+            context,
+            stored.Response,
+            admitted,
+            ("Age", ((long)stored.AgeAt(_time.GetTimestamp(), _time).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (CacheStatus.HeaderName, plan.Status!));
 
     /// <summary>
     /// The downstream answered 304 to a revalidation: the stale response, its headers updated from the 304's
     /// (RFC 9111 §4.3.4), is stored again when it may be, and answered.
     /// </summary>
-    internal async Task AnswerNotModifiedAsync(HttpContext context, CachePlan plan, AdmissionResult admitted)
+    internal async Task AnswerNotModifiedAsync(HttpContext context, CachePlan plan, AdmissionResult? admitted)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -329,8 +308,7 @@ public sealed class ResponseCache
 
         if (_shared is not null)
         {
-            _ = _shared.SetAsync(
-                new VaryKey(plan.Service, plan.Scope, plan.Target), new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(names, request)), stored, keptFor);
+            _ = _shared.SetAsync(plan.TargetKey, plan.KeyFor(Variant(names, request)), stored, keptFor);
         }
 
         _metrics.Stored(plan.Service, stored.Size);
@@ -351,8 +329,8 @@ public sealed class ResponseCache
         var expiresAt = now + (long)(kept.TotalSeconds * _time.TimestampFrequency);
         var budget = plan.Tenant is { } tenant ? _tenantBudgets.For(tenant) : _sharedBudget;
         var evictions = _entries.Evictions;
-        var added = _entries.Set(new EntryKey(plan.Service, plan.Scope, plan.Target, Variant(stored.Vary, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
-            _entries.Set(new VaryKey(plan.Service, plan.Scope, plan.Target), stored.Vary.ToArray(), 64 + stored.Vary.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
+        var added = _entries.Set(plan.KeyFor(Variant(stored.Vary, request)), stored, stored.Size, isItem: true, plan.Owner, budget, expiresAt) &&
+            _entries.Set(plan.TargetKey, stored.Vary.ToArray(), 64 + stored.Vary.Sum(n => n.Length), isItem: false, plan.Owner, budget, expiresAt);
         _metrics.Evicted(_entries.Evictions - evictions);
         return added ? kept : null;
     }

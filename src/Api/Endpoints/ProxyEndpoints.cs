@@ -93,7 +93,8 @@ internal static class ProxyEndpoints
         }
 
         // Free hits: admitted at cost 0 here (authenticated, nothing spent); a miss is admitted again, at 1.
-        var freeHit = policy.FreeHits && CacheRules.ForRequest(context.Request, policy).Lookup;
+        var rules = CacheRules.ForRequest(context.Request, policy);
+        var freeHit = policy.FreeHits && rules.Lookup;
         var admitted = await admission.AdmitAsync(context.Request, credentials, cost: freeHit ? 0 : 1, service);
         if (!admitted.IsAllowed)
         {
@@ -101,7 +102,7 @@ internal static class ProxyEndpoints
             return (true, null, null);
         }
 
-        var plan = ResponseCache.Plan(context.Request, route.Snapshot, pathAndQuery, admitted, credentials!.Value.KeyId)!;
+        var plan = ResponseCache.Plan(route.Snapshot, pathAndQuery, admitted, credentials!.Value.KeyId, rules)!;
         if (await cache.LookupAsync(plan, context.Request, TimeSpan.FromSeconds(route.Snapshot.TimeoutSeconds)) is { } stored)
         {
             await cache.WriteAsync(context, plan, stored, admitted);
@@ -154,15 +155,7 @@ internal static class ProxyEndpoints
         var feature = NewFeature(service, pathAndQuery, route, admitted, probe, signing, plan);
         context.Features.Set(feature);
         var error = await pipeline.ForwardAsync(context, feature);
-        if (error is null && plan is { NotModified: not null } && !context.Response.HasStarted)
-        {
-            await context.RequestServices.GetRequiredService<ResponseCache>().AnswerNotModifiedAsync(context, plan, admitted);
-        }
-        else
-        {
-            await ForwardingPipeline.AnswerAsync(context, feature, error);
-        }
-
+        await ForwardingPipeline.AnswerAsync(context, feature, error);
         await ReportAsync(grains, routes, outcomes, metrics, traffic, service, probe, feature);
     }
 

@@ -7,7 +7,7 @@ namespace Silo.Api.Forwarding;
 /// otherwise straight to the <see cref="ProxyForwarder"/>; every endpoint an attempt went to counts as in flight
 /// until the whole exchange is over.
 /// </summary>
-public sealed class ForwardingPipeline(ProxyForwarder forwarder, IdempotentForwarding idempotency)
+public sealed class ForwardingPipeline(ProxyForwarder forwarder, IdempotentForwarding idempotency, Caching.ResponseCache responses)
 {
     /// <summary>Null when a response was written or the exchange aborted; otherwise the error to answer with.</summary>
     public async Task<GatewayError?> ForwardAsync(HttpContext context, ProxyFeature feature)
@@ -21,10 +21,20 @@ public sealed class ForwardingPipeline(ProxyForwarder forwarder, IdempotentForwa
                 return await idempotency.ForwardAsync(context, feature, scope);
             }
 
-            // A response the cache may keep is recorded as it streams (the client's leaving ends it, unstored).
-            return feature.Cache is { Store: true } cache
-                ? await ResponseRecording.ForwardAsync(forwarder, context, feature, new ResponseCapture(cache.Policy.MaxEntryBytes), detach: false)
-                : await forwarder.ForwardAsync(context, feature);
+            if (feature.Cache is not { Store: true } cache)
+            {
+                return await forwarder.ForwardAsync(context, feature);
+            }
+
+            // A response the cache may keep is recorded as it streams (the client's leaving ends it, unstored); a 304
+            // to the cache's own conditions confirms its stale copy, which is answered instead.
+            var error = await ResponseRecording.ForwardAsync(forwarder, context, feature, new ResponseCapture(cache.Policy.MaxEntryBytes), detach: false);
+            if (error is null && cache.NotModified is not null && !context.Response.HasStarted)
+            {
+                await responses.AnswerNotModifiedAsync(context, cache, feature.Admission);
+            }
+
+            return error;
         }
         finally
         {

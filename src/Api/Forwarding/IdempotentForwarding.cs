@@ -46,7 +46,12 @@ public sealed partial class IdempotentForwarding(IGrainFactory grains, ProxyForw
         switch (claim.Status)
         {
             case IdempotencyClaimStatus.Replay:
-                await ReplayAsync(context, feature, claim.Response!);
+                // A service with a cache policy says so on every response, a replay too (fwd=method).
+                await ProxiedResponse.WriteRecordedAsync(
+                    context,
+                    claim.Response!,
+                    feature.Admission,
+                    feature.Cache?.Status is { } cacheStatus ? [(ReplayedHeader, "true"), (Caching.CacheStatus.HeaderName, cacheStatus)] : [(ReplayedHeader, "true")]);
                 return null;
             case IdempotencyClaimStatus.InFlight:
                 return GatewayError.IdempotencyKeyInUse;
@@ -91,28 +96,6 @@ public sealed partial class IdempotentForwarding(IGrainFactory grains, ProxyForw
         catch (Exception ex) when (GrainFailures.IsTransient(ex))
         {
             LogSettleFailed(logger, ex, scope);
-        }
-    }
-
-    private static async Task ReplayAsync(HttpContext context, ProxyFeature feature, RecordedResponse recorded)
-    {
-        var response = context.Response;
-        response.StatusCode = recorded.StatusCode;
-        foreach (var header in recorded.Headers)
-        {
-            response.Headers[header.Name] = header.Values.ToArray();
-        }
-
-        response.ContentLength = recorded.Body.Length;
-        response.Headers[ReplayedHeader] = "true";
-        ProxiedResponse.Prepare(context, feature);
-        try
-        {
-            await response.Body.WriteAsync(recorded.Body, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            context.Abort();
         }
     }
 

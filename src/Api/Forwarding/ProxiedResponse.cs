@@ -1,5 +1,6 @@
 using Silo.Api.Endpoints;
 using Silo.Api.Hosting;
+using Silo.Grains.Idempotency;
 
 namespace Silo.Api.Forwarding;
 
@@ -35,6 +36,43 @@ internal static class ProxiedResponse
         if (feature.Cache is { } cache)
         {
             Caching.ResponseCache.OnHead(context, cache, feature.Capture, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// Answers from a recorded response (an Idempotency-Key replay, a cache hit): its status, headers and body,
+    /// <paramref name="extra"/> headers of the gateway's own, and what every proxied response gets; no body to a
+    /// HEAD. A client gone while the body is written ends the exchange.
+    /// </summary>
+    public static async Task WriteRecordedAsync(
+        HttpContext context, RecordedResponse recorded, Grains.Admission.AdmissionResult? admission, params (string Name, string Value)[] extra)
+    {
+        var response = context.Response;
+        response.StatusCode = recorded.StatusCode;
+        foreach (var header in recorded.Headers)
+        {
+            response.Headers[header.Name] = header.Values.ToArray();
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.ContentLength = recorded.Body.Length;
+        Prepare(context, admission);
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        try
+        {
+            await response.Body.WriteAsync(recorded.Body, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            context.Abort();
         }
     }
 
