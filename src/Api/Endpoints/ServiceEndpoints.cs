@@ -141,21 +141,9 @@ internal static class ServiceEndpoints
         }
 
         var removed = cache.Purge(service, prefix);
-        var others = await frontEnds.OtherFrontEndsAsync();
-        var answers = await Task.WhenAll(others.Select(async other =>
-        {
-            try
-            {
-                return (int?)await other.PurgeCacheAsync(service, prefix).WaitAsync(TrafficReader.Deadline);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return null;
-            }
-        }));
+        var (answers, asked) = await frontEnds.AskOthersAsync(other => other.PurgeCacheAsync(service, prefix));
         var shared = await cache.PurgeSharedAsync(service, prefix);
-        return TypedResults.Json(
-            new CachePurgeResponse(service, prefix, removed + answers.Sum(a => a ?? 0), others.Count + 1, answers.Count(a => a is not null) + 1, shared), GatewayJson.Options);
+        return TypedResults.Json(new CachePurgeResponse(service, prefix, removed + answers.Sum(), asked + 1, answers.Count + 1, shared), GatewayJson.Options);
     }
 
     private static async Task<IResult> SetCircuitAsync(string service, bool isolate, IGrainFactory grains, ServiceCatalog catalog, RoutingTable routes)

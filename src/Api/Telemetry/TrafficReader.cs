@@ -17,28 +17,39 @@ internal sealed class TrafficReader(TrafficHistory local, TrafficRegistration re
         // Up to the last whole second: the current one is still being counted.
         var first = local.Now - seconds;
         var window = local.Read(kind, id, first, seconds);
-        var others = await OtherFrontEndsAsync().ConfigureAwait(false);
-        var answers = await Task.WhenAll(others.Select(async source =>
-        {
-            try
-            {
-                return await source.ReadAsync(kind, id, first, seconds).WaitAsync(Deadline).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return null;
-            }
-        })).ConfigureAwait(false);
-        foreach (var answer in answers.OfType<TrafficWindow>())
+        var (answers, asked) = await AskOthersAsync(source => source.ReadAsync(kind, id, first, seconds)).ConfigureAwait(false);
+        foreach (var answer in answers)
         {
             window = window.Merge(answer);
         }
 
-        return Respond(kind, window, seconds, others.Count + 1, answers.Count(a => a is not null) + 1);
+        return Respond(kind, window, seconds, asked + 1, answers.Count + 1);
+    }
+
+    /// <summary>
+    /// Asks every other registered front end at once, each within <see cref="Deadline"/>: the answers of those that
+    /// gave one, and how many were asked.
+    /// </summary>
+    public async Task<(IReadOnlyList<T> Answers, int Asked)> AskOthersAsync<T>(Func<ITrafficSource, Task<T>> ask)
+    {
+        ArgumentNullException.ThrowIfNull(ask);
+        var others = await OtherFrontEndsAsync().ConfigureAwait(false);
+        var answers = await Task.WhenAll(others.Select(async other =>
+        {
+            try
+            {
+                return (Answered: true, Value: await ask(other).WaitAsync(Deadline).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return (Answered: false, Value: default(T)!);
+            }
+        })).ConfigureAwait(false);
+        return ([.. answers.Where(a => a.Answered).Select(a => a.Value)], others.Count);
     }
 
     /// <summary>Every other front end registered (none when the registry is out of reach).</summary>
-    public async Task<IReadOnlyCollection<ITrafficSource>> OtherFrontEndsAsync()
+    private async Task<IReadOnlyCollection<ITrafficSource>> OtherFrontEndsAsync()
     {
         try
         {
