@@ -30,10 +30,10 @@ public sealed class MetricsPortTests
                 {
                     return false;
                 }
-                catch (HttpRequestException) when (api.HasExited)
+                catch (HttpRequestException ex) when (api.HasExited)
                 {
                     // Say why it stopped (a port taken meanwhile, a start-up error) rather than "connection refused".
-                    throw new InvalidOperationException($"The front end exited ({api.ExitCode}) before it was ready. Output:\n{api.Output}");
+                    throw new InvalidOperationException($"The front end exited ({api.ExitCode}) before it was ready. Output:\n{api.Output}", ex);
                 }
             },
             "the front end is ready");
